@@ -1,0 +1,3 @@
+export * from './models.ts';
+export * from './services.ts';
+export * from './workspace-paths.ts';
