@@ -29,6 +29,18 @@ export const MODELS = Object.freeze({
     description:
       'Ultralytics YOLOv8n COCO export, onnxruntime dynamic INT8 quantization; input images [1,3,640,640], output output0 [1,84,8400]',
   },
+  depth: {
+    file: 'depth_anything_v2_small.onnx',
+    service: 'depth-api',
+    // Not downloadable from the build machines: size and sha256 are those published on the Hugging Face
+    // file page (onnx/model.onnx, LFS SHA256) and cross-checked against several public pinning scripts.
+    url: 'https://huggingface.co/onnx-community/depth-anything-v2-small/resolve/4472b7362082ad9968fee890ca0f1e5aca36b93d/onnx/model.onnx',
+    sha256: 'afb6a5c28f3b6bf1618c6e43f02073ef9dfdc70e937502d51603e57b0a1df10c',
+    bytes: 99_060_839,
+    license: 'Apache-2.0 (Depth Anything V2 Small)',
+    description:
+      'Depth Anything V2 Small (ViT-S DPT), float32 ONNX export by onnx-community (transformers.js); input pixel_values [1,3,H,W] (H, W multiples of 14), output predicted_depth [1,H,W] relative inverse depth',
+  },
 } as const satisfies Record<string, ModelSource>);
 
 export type ModelKey = keyof typeof MODELS;
