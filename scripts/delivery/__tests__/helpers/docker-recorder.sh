@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Stand-in for the docker CLI in the buildspec harness (no Docker engine here): appends each
+# invocation to $DOCKER_RECORD as one JSON line {"args": [...], "stdin": "..."} and answers
+# like docker would for the calls the buildspec makes.
+#   DOCKER_FAIL_BUILD=1   `docker build` fails (exit 1), as a broken Dockerfile would
+#   `docker pull`         fails (no previous image: the first build of a repository)
+set -uo pipefail
+stdin=""
+if [ "${1:-}" = "login" ]; then stdin="$(cat)"; fi
+node -e '
+  const [file, stdin, ...args] = process.argv.slice(1);
+  require("node:fs").appendFileSync(file, JSON.stringify({ args, stdin }) + "\n");
+' "${DOCKER_RECORD:?DOCKER_RECORD must name the record file}" "$stdin" "$@"
+case "${1:-}" in
+  login) echo "Login Succeeded" ;;
+  pull) echo "Error response from daemon: manifest for ${*: -1} not found" >&2; exit 1 ;;
+  build)
+    if [ "${DOCKER_FAIL_BUILD:-0}" = "1" ]; then echo "ERROR: failed to solve (DOCKER_FAIL_BUILD=1)" >&2; exit 1; fi
+    echo "naming to ${*: -1} done" ;;
+  push) echo "pushed" ;;
+  *) ;;
+esac
+exit 0
