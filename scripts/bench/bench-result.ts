@@ -1,0 +1,88 @@
+/** Shape of `artifacts/bench.json` and the targets checked on it. */
+import type { LatencyStats } from '../load/latency-stats.ts';
+import type { HttpLatencyResult } from './http-latency.ts';
+import type { MachineInfo } from './machine-info.ts';
+import type { RawInferenceResult } from './raw-inference.ts';
+import type { SaturationResult } from './saturation.ts';
+
+export interface ModelBench {
+  key: string;
+  api: 'detect' | 'depth';
+  label: string;
+  modelPath: string;
+  /** e.g. "real model" or "generated stand-in model (not Depth Anything)". */
+  modelNote: string;
+  inputSize: [number, number];
+  images: number;
+  /** First entry is the reference: the session settings the service uses. */
+  raw: RawInferenceResult[];
+  http: HttpLatencyResult;
+  saturation: SaturationResult;
+  ratios: {
+    httpP50OverRawP50: number;
+    saturationOverRawThroughput: number;
+    gatewayOverheadP50Ms: number | null;
+  };
+}
+
+export interface TargetCheck {
+  model: string;
+  name: string;
+  rule: string;
+  value: string;
+  pass: boolean;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  serviceEnv: Record<string, string>;
+  models: ModelBench[];
+  targets: TargetCheck[];
+}
+
+export function computeRatios(
+  raw: LatencyStats,
+  rawThroughput: number,
+  http: HttpLatencyResult,
+  saturation: SaturationResult,
+) {
+  return {
+    httpP50OverRawP50: http.direct.p50 / raw.p50,
+    saturationOverRawThroughput: saturation.maxThroughputRps / rawThroughput,
+    gatewayOverheadP50Ms: http.gatewayOverheadP50Ms,
+  };
+}
+
+/** The issue's targets: detection HTTP p50 ≤ 1.15 × raw + 5 ms; saturation ≥ 0.9 × raw throughput; gateway < 1 ms at p50. */
+export function checkTargets(model: ModelBench): TargetCheck[] {
+  const ref = model.raw[0]!;
+  const checks: TargetCheck[] = [];
+  if (model.api === 'detect') {
+    const limit = 1.15 * ref.latencyMs.p50 + 5;
+    checks.push({
+      model: model.key,
+      name: 'HTTP p50 at concurrency 1',
+      rule: '≤ 1.15 × raw p50 + 5 ms',
+      value: `${model.http.direct.p50.toFixed(1)} ms vs limit ${limit.toFixed(1)} ms (raw p50 ${ref.latencyMs.p50.toFixed(1)} ms)`,
+      pass: model.http.direct.p50 <= limit,
+    });
+  }
+  checks.push({
+    model: model.key,
+    name: 'saturation throughput',
+    rule: '≥ 0.9 × raw-inference throughput',
+    value: `${model.saturation.maxThroughputRps.toFixed(2)} req/s vs ${ref.throughputPerSecond.toFixed(2)} runs/s (${model.ratios.saturationOverRawThroughput.toFixed(2)}×)`,
+    pass: model.ratios.saturationOverRawThroughput >= 0.9,
+  });
+  const overhead = model.ratios.gatewayOverheadP50Ms;
+  checks.push({
+    model: model.key,
+    name: 'gateway overhead at p50',
+    rule: '< 1 ms',
+    value: overhead === null ? 'not measured' : `${overhead.toFixed(2)} ms`,
+    pass: overhead !== null && overhead < 1,
+  });
+  return checks;
+}

@@ -1,0 +1,96 @@
+/**
+ * HTTP latency at concurrency 1, direct to the service and through the gateway,
+ * interleaved request by request (direct, gateway, direct, ...) so both see the
+ * same machine load; the gateway overhead is the difference of the two p50s.
+ */
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import type { LoadImage } from '../load/image-source.ts';
+import { computeLatencyStats, type LatencyStats } from '../load/latency-stats.ts';
+import type { LoadApi, RequestRecord } from '../load/request-record.ts';
+import { sendLoadRequest } from '../load/send-request.ts';
+
+export interface StageTimings {
+  /** Per stage (decodeMs, preprocessMs, inferenceMs, postprocessMs, totalMs): p50 and mean in ms. */
+  [stage: string]: { p50: number; mean: number };
+}
+
+export interface HttpLatencyResult {
+  direct: LatencyStats;
+  gateway: LatencyStats | null;
+  /** gateway p50 - direct p50 (ms). */
+  gatewayOverheadP50Ms: number | null;
+  /** Server-reported stage timings of the direct requests. */
+  stages: StageTimings;
+  failures: number;
+}
+
+export function summarizeStages(records: readonly RequestRecord[]): StageTimings {
+  const byStage = new Map<string, number[]>();
+  for (const r of records) {
+    if (!r.ok) continue;
+    for (const [stage, value] of Object.entries(r.server_timings ?? {})) {
+      byStage.set(stage, [...(byStage.get(stage) ?? []), value]);
+    }
+  }
+  const out: StageTimings = {};
+  for (const [stage, values] of byStage) {
+    const stats = computeLatencyStats(values)!;
+    out[stage] = { p50: stats.p50, mean: stats.mean };
+  }
+  return out;
+}
+
+export async function measureHttpLatency(opts: {
+  api: LoadApi;
+  directUrl: string;
+  gatewayUrl: string | null;
+  images: readonly LoadImage[];
+  rounds: number;
+  warmup?: number;
+  timeoutMs?: number;
+}): Promise<HttpLatencyResult> {
+  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+  const runStartedAt = performance.now();
+  const ctx = (baseUrl: string) => ({
+    baseUrl,
+    dispatcher,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    runStartedAt,
+  });
+  const direct: RequestRecord[] = [];
+  const gateway: RequestRecord[] = [];
+  try {
+    const warmup = opts.warmup ?? 3;
+    for (let i = -warmup; i < opts.rounds; i++) {
+      const image = opts.images[((i % opts.images.length) + opts.images.length) % opts.images.length]!;
+      // Alternate which goes first so neither always follows the other.
+      const order: ('direct' | 'gateway')[] = i % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct'];
+      for (const which of order) {
+        if (which === 'gateway' && !opts.gatewayUrl) continue;
+        const url = which === 'direct' ? opts.directUrl : opts.gatewayUrl!;
+        const record = await sendLoadRequest(ctx(url), opts.api, image, `bench-${which}-${i + warmup}`, 0);
+        if (i >= 0) (which === 'direct' ? direct : gateway).push(record);
+      }
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  const okLatency = (records: RequestRecord[]) =>
+    computeLatencyStats(records.filter((r) => r.ok).map((r) => r.latency_ms));
+  const directStats = okLatency(direct);
+  if (!directStats) {
+    const firstError = direct.find((r) => r.error)?.error;
+    throw new Error(
+      `no successful direct request (${firstError?.kind} ${firstError?.code ?? ''} ${firstError?.message ?? ''})`,
+    );
+  }
+  const gatewayStats = okLatency(gateway);
+  return {
+    direct: directStats,
+    gateway: gatewayStats,
+    gatewayOverheadP50Ms: gatewayStats ? gatewayStats.p50 - directStats.p50 : null,
+    stages: summarizeStages(direct),
+    failures: [...direct, ...gateway].filter((r) => !r.ok).length,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * One benchmark run over the COCO images for each model: raw ONNX Runtime inference,
+ * per-stage server timings and HTTP latency at concurrency 1 (direct and through the
+ * gateway, interleaved), then saturation throughput; all in the same process and run.
+ */
+import { performance } from 'node:perf_hooks';
+import type { LoadImage } from '../load/image-source.ts';
+import type { BenchModelSpec } from './bench-models.ts';
+import { type BenchResult, checkTargets, computeRatios, type ModelBench } from './bench-result.ts';
+import { measureHttpLatency } from './http-latency.ts';
+import { describeMachine } from './machine-info.ts';
+import {
+  measureRawInference,
+  preprocessToTensor,
+  readModelInput,
+  type SessionConfig,
+} from './raw-inference.ts';
+import { measureSaturation } from './saturation.ts';
+
+export interface BenchEndpoints {
+  /** Base URL of the service itself, per model key. */
+  direct: Record<string, string>;
+  /** Base URL of the local gateway. */
+  gateway: string | null;
+}
+
+export interface BenchOptions {
+  models: readonly BenchModelSpec[];
+  images: readonly LoadImage[];
+  endpoints: BenchEndpoints;
+  /** Session settings to measure; the first is the reference (what the service uses). */
+  sessionConfigs: readonly SessionConfig[];
+  serviceEnv: Record<string, string>;
+  saturationRequestsPerStep: number;
+  saturationMaxSecondsPerStep: number;
+  log?: (line: string) => void;
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  const log = opts.log ?? (() => {});
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
+  const models: ModelBench[] = [];
+  for (const spec of opts.models) {
+    log(`[${spec.label}] ${spec.modelNote}`);
+    const input = await readModelInput(spec.modelPath, spec.fallbackSize);
+    const tensors = [];
+    for (const image of opts.images) tensors.push(await preprocessToTensor(image.bytes!, input.size));
+    log(
+      `[${spec.label}] raw session.run over ${tensors.length} tensors ${input.size.join('x')}, ${opts.sessionConfigs.length} settings`,
+    );
+    const raw = await measureRawInference({
+      modelPath: spec.modelPath,
+      inputName: input.name,
+      tensors,
+      configs: opts.sessionConfigs,
+    });
+    for (const r of raw)
+      log(
+        `  ${r.config.label}: p50 ${r.latencyMs.p50.toFixed(1)} ms, ${r.throughputPerSecond.toFixed(2)} runs/s`,
+      );
+    const directUrl = opts.endpoints.direct[spec.key];
+    if (!directUrl) throw new Error(`no direct URL for ${spec.key}`);
+    log(`[${spec.label}] HTTP concurrency 1, direct and via gateway, interleaved`);
+    const http = await measureHttpLatency({
+      api: spec.api,
+      directUrl,
+      gatewayUrl: opts.endpoints.gateway,
+      images: opts.images,
+      rounds: opts.images.length,
+    });
+    log(
+      `  direct p50 ${http.direct.p50.toFixed(1)} ms, gateway p50 ${http.gateway?.p50.toFixed(1) ?? 'n/a'} ms`,
+    );
+    log(`[${spec.label}] saturation ladder`);
+    const saturation = await measureSaturation({
+      api: spec.api,
+      url: directUrl,
+      images: opts.images,
+      requestsPerStep: opts.saturationRequestsPerStep,
+      maxSecondsPerStep: opts.saturationMaxSecondsPerStep,
+    });
+    for (const s of saturation.steps)
+      log(`  c=${s.concurrency}: ${s.throughputRps.toFixed(2)} req/s, p50 ${s.p50Ms?.toFixed(1)} ms`);
+    const ref = raw[0]!;
+    const model: ModelBench = {
+      key: spec.key,
+      api: spec.api,
+      label: spec.label,
+      modelPath: spec.modelPath,
+      modelNote: spec.modelNote,
+      inputSize: input.size,
+      images: opts.images.length,
+      raw,
+      http,
+      saturation,
+      ratios: computeRatios(ref.latencyMs, ref.throughputPerSecond, http, saturation),
+    };
+    models.push(model);
+  }
+  return {
+    startedAt,
+    durationSeconds: (performance.now() - started) / 1000,
+    machine,
+    serviceEnv: opts.serviceEnv,
+    models,
+    targets: models.flatMap(checkTargets),
+  };
+}
