@@ -20,7 +20,8 @@ function escapeXml(text: string): string {
 function niceMax(value: number): number {
   if (!(value > 0)) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (value <= step * magnitude) return step * magnitude;
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
+    if (value <= step * magnitude) return step * magnitude;
   return 10 * magnitude;
 }
 
@@ -47,7 +48,7 @@ function axes(xMax: number, yMax: number, xLabel: string, yLabel: string): strin
 }
 
 function formatTick(v: number): string {
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return Number(v.toPrecision(3)).toString();
 }
 
 function svg(title: string, body: string): string {
