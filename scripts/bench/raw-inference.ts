@@ -36,7 +36,7 @@ export async function readModelInput(modelPath: string, fallbackSize: number): P
   try {
     const meta = session.inputMetadata[0];
     const name = session.inputNames[0]!;
-    const shape = meta && meta.isTensor ? meta.shape : [];
+    const shape = meta?.isTensor ? meta.shape : [];
     const dim = (i: number) =>
       typeof shape[i] === 'number' && (shape[i] as number) > 0 ? (shape[i] as number) : fallbackSize;
     return { name, size: [dim(2), dim(3)] };

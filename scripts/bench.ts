@@ -1,0 +1,128 @@
+/**
+ * Benchmarks of the detection and depth services on this machine, in one run over the
+ * COCO val2017 images: raw ONNX Runtime inference (several session settings side by side),
+ * per-stage server timings, HTTP latency at concurrency 1 direct and through the gateway,
+ * saturation throughput; then the ratios and the targets (PASS/FAIL).
+ *
+ * Usage:
+ *   pnpm bench [--images N] [--models yolo,depth] [--out docs/benchmarks.md] [--json artifacts/bench.json]
+ *              [--saturation-requests N] [--saturation-seconds S]
+ *
+ * Examples:
+ *   pnpm bench                         64 images, writes the table into docs/benchmarks.md
+ *   pnpm bench --images 8 --models yolo --out /tmp/bench.md --json /tmp/bench.json
+ *
+ * Starts its own platform (real services + gateway) on free ports and stops it at the end.
+ * Exit codes: 0 done (targets printed, PASS or FAIL), 1 the run failed, 2 invalid arguments.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { ARTIFACTS_DIR, cocoDir, REPO_ROOT } from '@mlip/catalogue';
+import { resolveBenchModels } from './bench/bench-models.ts';
+import { renderBenchMarkdown, writeSection } from './bench/render-markdown.ts';
+import { runBench } from './bench/run-bench.ts';
+import { BENCH_SESSION_CONFIGS, SERVICE_ENV } from './bench/session-configs.ts';
+import { startBenchPlatform } from './bench/start-bench-platform.ts';
+import { loadImagesFromDirs } from './load/image-source.ts';
+
+interface Args {
+  images: number;
+  models: string[];
+  out: string;
+  json: string;
+  saturationRequests: number;
+  saturationSeconds: number;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseNodeArgs({
+      args: argv,
+      strict: true,
+      options: {
+        images: { type: 'string' },
+        models: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'string' },
+        'saturation-requests': { type: 'string' },
+        'saturation-seconds': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const int = (name: string, fallback: number) => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
+    return n;
+  };
+  const models = (values.models ?? 'yolo,depth').split(',').map((m) => m.trim());
+  for (const m of models)
+    if (m !== 'yolo' && m !== 'depth') throw new UsageError(`--models: unknown model "${m}" (yolo, depth)`);
+  return {
+    images: int('images', 64),
+    models,
+    out: resolve(values.out ?? join(REPO_ROOT, 'docs', 'benchmarks.md')),
+    json: resolve(values.json ?? join(ARTIFACTS_DIR, 'bench.json')),
+    saturationRequests: int('saturation-requests', 48),
+    saturationSeconds: int('saturation-seconds', 30),
+  };
+}
+
+export async function main(args: Args): Promise<number> {
+  const models = resolveBenchModels().filter((m) => args.models.includes(m.key));
+  const images = loadImagesFromDirs([join(cocoDir(), 'images', 'val2017')]).slice(0, args.images);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log(`bench: ${models.map((m) => m.label).join(', ')} over ${images.length} COCO val2017 images`);
+  const platform = await startBenchPlatform(models, SERVICE_ENV);
+  let result: Awaited<ReturnType<typeof runBench>>;
+  try {
+    result = await runBench({
+      models,
+      images,
+      endpoints: platform.endpoints,
+      sessionConfigs: BENCH_SESSION_CONFIGS,
+      serviceEnv: SERVICE_ENV,
+      saturationRequestsPerStep: args.saturationRequests,
+      saturationMaxSecondsPerStep: args.saturationSeconds,
+      log,
+    });
+  } finally {
+    await platform.stop();
+  }
+  mkdirSync(dirname(args.json), { recursive: true });
+  writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  const markdown = renderBenchMarkdown(result);
+  writeSection(args.out, 'bench', markdown);
+  log(`\n${markdown}\n`);
+  for (const t of result.targets)
+    log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.model}: ${t.name} ${t.rule}: ${t.value}`);
+  log(`\njson: ${args.json}\ntable: ${args.out}`);
+  return 0;
+}
+
+async function cli(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n`);
+    return 2;
+  }
+  try {
+    return await main(args);
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await cli();
