@@ -6,7 +6,7 @@
  *
  * Usage:
  *   pnpm bench [--images N] [--models yolo,depth] [--out docs/benchmarks.md] [--json artifacts/bench.json]
- *              [--saturation-requests N] [--saturation-seconds S]
+ *              [--saturation-requests N] [--saturation-seconds S] [--max-concurrency N]
  *
  * Examples:
  *   pnpm bench                         64 images, writes the table into docs/benchmarks.md
@@ -33,6 +33,7 @@ interface Args {
   json: string;
   saturationRequests: number;
   saturationSeconds: number;
+  maxConcurrency: number;
 }
 
 class UsageError extends Error {}
@@ -50,6 +51,7 @@ function parseArgs(argv: string[]): Args {
         json: { type: 'string' },
         'saturation-requests': { type: 'string' },
         'saturation-seconds': { type: 'string' },
+        'max-concurrency': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -73,6 +75,7 @@ function parseArgs(argv: string[]): Args {
     json: resolve(values.json ?? join(ARTIFACTS_DIR, 'bench.json')),
     saturationRequests: int('saturation-requests', 48),
     saturationSeconds: int('saturation-seconds', 30),
+    maxConcurrency: int('max-concurrency', 16),
   };
 }
 
@@ -92,6 +95,7 @@ export async function main(args: Args): Promise<number> {
       serviceEnv: SERVICE_ENV,
       saturationRequestsPerStep: args.saturationRequests,
       saturationMaxSecondsPerStep: args.saturationSeconds,
+      maxConcurrency: args.maxConcurrency,
       log,
     });
   } finally {

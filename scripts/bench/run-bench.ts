@@ -15,7 +15,7 @@ import {
   readModelInput,
   type SessionConfig,
 } from './raw-inference.ts';
-import { measureSaturation } from './saturation.ts';
+import { CONCURRENCY_LADDER, measureSaturation } from './saturation.ts';
 
 export interface BenchEndpoints {
   /** Base URL of the service itself, per model key. */
@@ -33,6 +33,8 @@ export interface BenchOptions {
   serviceEnv: Record<string, string>;
   saturationRequestsPerStep: number;
   saturationMaxSecondsPerStep: number;
+  /** Highest concurrency of the saturation ladder. */
+  maxConcurrency: number;
   log?: (line: string) => void;
 }
 
@@ -80,6 +82,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       images: opts.images,
       requestsPerStep: opts.saturationRequestsPerStep,
       maxSecondsPerStep: opts.saturationMaxSecondsPerStep,
+      ladder: CONCURRENCY_LADDER.filter((c) => c <= opts.maxConcurrency),
     });
     for (const s of saturation.steps)
       log(`  c=${s.concurrency}: ${s.throughputRps.toFixed(2)} req/s, p50 ${s.p50Ms?.toFixed(1)} ms`);
