@@ -21,7 +21,7 @@ import { createLogger, type Logger } from '../lib/log.ts';
 import { type Gateway, startGateway, type Upstream } from './gateway.ts';
 import { discoverModel, type ResolvedModel } from './model-discovery.ts';
 import { findFreePort, isPortFree } from './ports.ts';
-import { serviceEntry } from './service-entry.ts';
+import { type ServiceEntry, serviceEntry } from './service-entry.ts';
 import { ServiceProcess, type ServiceProcessStatus } from './service-process.ts';
 import { buildWebapp, webappBuildReason } from './webapp-build.ts';
 
@@ -54,6 +54,8 @@ export interface StartPlatformOptions {
   upstreamTimeoutMs?: number;
   /** LOG_LEVEL given to the services. @default 'info', 'warn' when quiet */
   logLevel?: string;
+  /** Run another entry file for a service (tests use stand-in services). @default the catalogue's entries */
+  entries?: Partial<Record<ServiceName, ServiceEntry>>;
 }
 
 export type ServiceState = ServiceProcessStatus['state'] | 'absent' | 'not-selected';
@@ -109,7 +111,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
 
   const ports = await assignPorts(env, gatewayPort === 0);
-  await assertPortsFree(gatewayPort, ports, selected);
+  await assertPortsFree(gatewayPort, ports, selected, options.entries);
   const slots = await prepareSlots(selected, ports, env, options, log);
 
   const upstreams = {} as Record<ServiceName, Upstream>;
@@ -196,6 +198,10 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   return platform;
 }
 
+function entryOf(name: ServiceName, entries: StartPlatformOptions['entries']): ServiceEntry {
+  return entries?.[name] ?? serviceEntry(name);
+}
+
 /** Same key as the catalogue's `localServicePort()` reads. */
 function portEnvName(name: ServiceName): string {
   return `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
@@ -226,13 +232,14 @@ async function assertPortsFree(
   gatewayPort: number,
   ports: Record<ServiceName, number>,
   selected: Set<ServiceName>,
+  entries: StartPlatformOptions['entries'],
 ): Promise<void> {
   const problems: string[] = [];
   if (gatewayPort !== 0 && !(await isPortFree(gatewayPort))) {
     problems.push(`gateway port ${gatewayPort} is in use; set GATEWAY_PORT or --port`);
   }
   for (const name of selected) {
-    if (!serviceEntry(name).present) continue;
+    if (!entryOf(name, entries).present) continue;
     if (!(await isPortFree(ports[name]))) {
       problems.push(`${name} port ${ports[name]} is in use; set ${portEnvName(name)} to another port`);
     }
@@ -263,7 +270,7 @@ async function prepareSlots(
         model: null,
       };
       slots[name] = slot;
-      const entry = serviceEntry(name);
+      const entry = entryOf(name, options.entries);
       if (!selected.has(name)) {
         slot.absentReason = 'not started (left out with --only/--no-web)';
         slot.absentState = 'not-selected';
@@ -312,7 +319,7 @@ function createProcess(
   if (slot.model) childEnv.MODEL_PATH = slot.model.path;
   return new ServiceProcess({
     name: slot.name,
-    entry: serviceEntry(slot.name),
+    entry: entryOf(slot.name, options.entries),
     port: slot.port,
     env: childEnv,
     quiet: options.quiet ?? false,
