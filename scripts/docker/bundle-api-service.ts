@@ -29,6 +29,8 @@ export interface ApiBundleOptions {
   outDir: string;
   /** `<platform>/<arch>` the image runs on; other platforms' ONNX Runtime binaries are dropped. */
   targetPlatform: string;
+  /** Entry file. @default `<workspaceDir>/src/main.ts` (the service owners' contract) */
+  entry?: string;
 }
 
 /** Bare package name of an import specifier (`@scope/pkg/sub` -> `@scope/pkg`). */
@@ -119,7 +121,7 @@ async function bundleEntry(entry: string, outFile: string): Promise<string[]> {
 export async function bundleApiService(opts: ApiBundleOptions): Promise<void> {
   const service = getService(opts.service);
   const serviceDir = join(REPO_ROOT, service.workspaceDir);
-  const entry = join(serviceDir, 'src', 'main.ts');
+  const entry = opts.entry ?? join(serviceDir, 'src', 'main.ts');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: nothing to bundle for ${service.name}`);
   const pkg = readPackageJson(serviceDir);
 
