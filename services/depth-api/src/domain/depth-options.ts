@@ -1,8 +1,9 @@
 /**
- * Options of `POST /depthapi/v1/depth` (see docs/api-contract.md): output format, colour map and
- * the objects to rank. Values come as strings (query string, multipart fields) or as JSON values
- * (JSON body); `boxes` and `points` may be JSON text in either.
+ * Options of `POST /depthapi/v1/depth` (docs/api-contract.md): output format, colour map and the
+ * objects to rank. Parsed with service-kit's option parsers, so every bad value is a 400
+ * INVALID_OPTION naming the option.
  */
+import { apiError, enumOption, jsonOption, parseOptions, type RawOptions } from '@mlip/service-kit';
 import { z } from 'zod';
 import { COLORMAP_NAMES, type ColormapName } from './processing/colormaps.ts';
 import type { DepthObject } from './processing/sample-objects.ts';
@@ -10,25 +11,14 @@ import type { DepthObject } from './processing/sample-objects.ts';
 export const OUTPUT_FORMATS = ['json', 'png', 'png16', 'raw'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Most objects one request may rank (each costs a median over its box). */
+/** Most boxes and points one request may rank (each costs a median over its pixels). */
 export const MAX_OBJECTS = 1000;
 
 export interface DepthOptions {
   readonly format: OutputFormat;
   readonly colormap: ColormapName;
-  /** Present only when `boxes` or `points` were given. */
+  /** Present only when `boxes` or `points` were given: boxes first, then points. */
   readonly objects?: readonly DepthObject[];
-}
-
-/** An option that is out of range or of the wrong type; `option` names it. */
-export class DepthOptionError extends Error {
-  constructor(
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DepthOptionError';
-  }
 }
 
 const finite = z.number().finite();
@@ -47,54 +37,26 @@ const boxesSchema = z.union([
   // A whole yolo-api response: its detections are used.
   z
     .object({ detections: z.array(detectionSchema).max(MAX_OBJECTS) })
-    .transform((r) => r.detections),
+    .transform((response) => response.detections),
 ]);
 
 const pointsSchema = z
   .array(z.object({ x: finite, y: finite, label: z.string().max(200).optional() }))
   .max(MAX_OBJECTS);
 
-function parseEnum<T extends string>(option: string, raw: unknown, values: readonly T[], fallback: T): T {
-  if (raw === undefined || raw === '') return fallback;
-  if (typeof raw === 'string' && (values as readonly string[]).includes(raw)) return raw as T;
-  throw new DepthOptionError(
-    option,
-    `${option} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`,
-  );
-}
+const DEPTH_OPTION_SPEC = {
+  format: enumOption(OUTPUT_FORMATS, 'json'),
+  colormap: enumOption(COLORMAP_NAMES, 'inferno'),
+  boxes: jsonOption(boxesSchema),
+  points: jsonOption(pointsSchema),
+};
 
-function parseJsonOption<T>(
-  option: string,
-  raw: unknown,
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-): T | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new DepthOptionError(option, `${option} is not valid JSON`);
-    }
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new DepthOptionError(option, `${option} is invalid${where}: ${issue?.message ?? 'wrong shape'}`);
-  }
-  return parsed.data;
-}
-
-/** Parses raw option values (body values already merged over the query string by the caller). */
-export function parseDepthOptions(raw: Readonly<Record<string, unknown>>): DepthOptions {
-  const format = parseEnum('format', raw.format, OUTPUT_FORMATS, 'json');
-  const colormap = parseEnum('colormap', raw.colormap, COLORMAP_NAMES, 'inferno');
-  const boxes = parseJsonOption('boxes', raw.boxes, boxesSchema);
-  const points = parseJsonOption('points', raw.points, pointsSchema);
+/** Parses raw option values (body fields already merged over the query string by service-kit). */
+export function parseDepthOptions(raw: RawOptions): DepthOptions {
+  const { format, colormap, boxes, points } = parseOptions(DEPTH_OPTION_SPEC, raw);
   if (boxes === undefined && points === undefined) return { format, colormap };
   const objects: DepthObject[] = [
-    ...(boxes ?? []).map((d) => ({ kind: 'box' as const, ...d })),
+    ...(boxes ?? []).map((detection) => ({ kind: 'box' as const, ...detection })),
     ...(points ?? []).map(({ label, ...point }) => ({
       kind: 'point' as const,
       point,
@@ -102,10 +64,7 @@ export function parseDepthOptions(raw: Readonly<Record<string, unknown>>): Depth
     })),
   ];
   if (objects.length > MAX_OBJECTS) {
-    throw new DepthOptionError(
-      'boxes',
-      `at most ${MAX_OBJECTS} boxes and points in all, got ${objects.length}`,
-    );
+    throw apiError('INVALID_OPTION', `at most ${MAX_OBJECTS} boxes and points in all, got ${objects.length}`);
   }
   return { format, colormap, objects };
 }

@@ -1,5 +1,6 @@
+import { ApiError } from '@mlip/service-kit';
 import { describe, expect, it } from 'vitest';
-import { DepthOptionError, parseDepthOptions } from '../depth-options.ts';
+import { parseDepthOptions } from '../depth-options.ts';
 
 const detection = { classId: 5, label: 'bus', confidence: 0.87, box: { x1: 17, y1: 230, x2: 801, y2: 768 } };
 
@@ -29,20 +30,26 @@ describe('parseDepthOptions', () => {
   });
 
   it.each([
-    ['format', { format: 'jpeg' }, /format must be one of json, png, png16, raw/],
-    ['colormap', { colormap: 'jet' }, /colormap must be one of/],
-    ['boxes', { boxes: '[{"box":' }, /boxes is not valid JSON/],
-    ['boxes', { boxes: [{ box: { x1: 5, y1: 0, x2: 1, y2: 1 } }] }, /boxes is invalid at 0.box/],
-    ['points', { points: [{ x: 'a', y: 1 }] }, /points is invalid at 0.x/],
-  ])('when %s is wrong (%j), throws a DepthOptionError naming it', (option, raw, message) => {
+    ['format', { format: 'jpeg' }, /must be one of json, png, png16, raw/],
+    ['colormap', { colormap: 'jet' }, /must be one of inferno/],
+    ['boxes', { boxes: '[{"box":' }, /is not valid JSON/],
+    ['boxes', { boxes: [{ box: { x1: 5, y1: 0, x2: 1, y2: 1 } }] }, /is invalid at 0.box/],
+    ['points', { points: [{ x: 'a', y: 1 }] }, /is invalid at 0.x/],
+  ])('when %s is wrong (%j), throws a 400 INVALID_OPTION naming it', (option, raw, message) => {
     let error: unknown;
     try {
       parseDepthOptions(raw);
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(DepthOptionError);
-    expect((error as DepthOptionError).option).toBe(option);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', status: 400 });
+    expect((error as Error).message).toContain(`"${option}"`);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('when more than 1000 boxes and points are given in all, throws INVALID_OPTION', () => {
+    const points = Array.from({ length: 600 }, () => ({ x: 1, y: 1 }));
+    expect(() => parseDepthOptions({ boxes: points.map(() => detection), points })).toThrow(/at most 1000/);
   });
 });
