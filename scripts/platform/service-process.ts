@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { getService, type ServiceName } from '@mlip/catalogue';
 import { type Color, createLogger, type Logger, paint } from '../lib/log.ts';
+import { formatLogLine } from './format-log-line.ts';
 import { probeReadiness } from './readiness.ts';
 import { nodeArgs, type ServiceEntry } from './service-entry.ts';
 
@@ -37,7 +38,8 @@ export interface ServiceProcessStatus {
 const COLORS: Record<ServiceName, Color> = { 'yolo-api': 'magenta', 'depth-api': 'blue', webapp: 'green' };
 const TAIL_LINES = 30;
 const FAST_POLL_MS = 250;
-const SLOW_POLL_MS = 2000;
+/** Once ready, a readiness check now and then; a crash is seen at once through the exit event. */
+const SLOW_POLL_MS = 5000;
 
 export class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -54,10 +56,13 @@ export class ServiceProcess {
   private readonly listeners = new Set<() => void>();
   private readonly log: Logger;
   private readonly tag: string;
+  private readonly probePaths: ReadonlySet<string>;
 
   constructor(private readonly options: ServiceProcessOptions) {
     this.log = createLogger(options.name, { quiet: options.quiet, color: COLORS[options.name] });
     this.tag = paint(COLORS[options.name], options.name.padEnd(9));
+    const service = getService(options.name);
+    this.probePaths = new Set([service.healthPath, service.livenessPath]);
   }
 
   get pid(): number | null {
@@ -244,7 +249,9 @@ export class ServiceProcess {
     lines.on('line', (line) => {
       this.tail.push(line);
       if (this.tail.length > TAIL_LINES) this.tail.shift();
-      if (!this.options.quiet) process.stdout.write(`${this.tag} ${line}\n`);
+      if (this.options.quiet) return;
+      const text = formatLogLine(line, this.probePaths);
+      if (text !== null) process.stdout.write(`${this.tag} ${text}\n`);
     });
   }
 

@@ -199,3 +199,45 @@ describe.skipIf(!yoloPresent)('startPlatform with the real yolo-api', () => {
     expect(isAlive(pid)).toBe(false);
   });
 });
+
+const depthPresent = serviceEntry('depth-api').present;
+if (!depthPresent)
+  console.warn(
+    '[start-platform.test] services/depth-api/src/main.ts not present yet: depth end-to-end skipped',
+  );
+
+describe.skipIf(!depthPresent)('startPlatform with the real depth-api', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      gatewayPort: 0,
+      services: ['depth-api'],
+      modelsDir: testModelsDir(),
+      waitReady: true,
+      readyTimeoutMs: 90_000,
+      quiet: true,
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('when no Depth Anything model is at hand, runs on the generated test model and answers depth requests through the gateway', async () => {
+    const model = platform.status().services['depth-api'].model;
+    expect(['models-dir', 'test-model']).toContain(model?.origin);
+    const res = await fetch(`${platform.url}/depthapi/v1/depth`, {
+      method: 'POST',
+      body: await readFile(join(samplesDir(), 'bus.jpg')),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      image: { width: number; height: number };
+      depthMap: { mimeType: string };
+    };
+    expect(body.image).toEqual({ width: 810, height: 1080 });
+    expect(body.depthMap.mimeType).toBe('image/png');
+  });
+});
