@@ -51,10 +51,15 @@ async function toApiError(response: Response): Promise<ApiError> {
       requestId: body.error.requestId ?? requestId,
     });
   }
+  // Readiness answers `{"status":"not-ready","reason":"..."}`: keep the reason as the message.
+  const reason =
+    typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string'
+      ? (body as { reason: string }).reason
+      : undefined;
   return new ApiError({
     code: `HTTP_${response.status}`,
     status: response.status,
-    message: response.statusText || `HTTP ${response.status}`,
+    message: reason ?? (response.statusText || `HTTP ${response.status}`),
     requestId,
   });
 }

@@ -54,9 +54,10 @@ export function DepthControls(props: DepthControlsProps) {
       </fieldset>
       {props.mode === 'overlay' && (
         <div className="field">
-          <label htmlFor={opacityId}>
-            Depth opacity <output>{Math.round(props.opacity * 100)}%</output>
-          </label>
+          <div className="field-head">
+            <label htmlFor={opacityId}>Depth opacity</label>
+            <output htmlFor={opacityId}>{Math.round(props.opacity * 100)}%</output>
+          </div>
           <input
             id={opacityId}
             type="range"

@@ -22,9 +22,10 @@ export function DetectionFilters({ detections, filter, minSelectable, onChange }
   return (
     <div className="filters">
       <div className="field">
-        <label htmlFor={sliderId}>
-          Minimum confidence <output>{formatConfidence(filter.minConfidence)}</output>
-        </label>
+        <div className="field-head">
+          <label htmlFor={sliderId}>Minimum confidence</label>
+          <output htmlFor={sliderId}>{formatConfidence(filter.minConfidence)}</output>
+        </div>
         <input
           id={sliderId}
           type="range"
