@@ -78,3 +78,14 @@ export function deferred<T = void>() {
   });
   return { promise, resolve };
 }
+
+export interface ErrorJson {
+  error: { code: string; message: string; requestId: string };
+}
+
+/** Typed view of a JSON response body for assertions. */
+export function readJson<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return res.json() as Promise<T>;
+}
+
+export const errorCode = async (res: Response) => (await readJson<ErrorJson>(res)).error.code;

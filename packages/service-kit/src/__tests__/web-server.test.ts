@@ -4,7 +4,7 @@ import { samplesDir } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommonConfig } from '../config.ts';
 import { startWebServer, stopWebServer, type WebServer } from '../web-server.ts';
-import { deferred, type TestModel, testService } from './helpers.ts';
+import { deferred, type ErrorJson, errorCode, readJson, type TestModel, testService } from './helpers.ts';
 
 const quiet = { LOG_LEVEL: 'silent' };
 
@@ -36,7 +36,7 @@ describe('startWebServer with the real ONNX model', () => {
     });
     expect(infer.status).toBe(503);
     expect(infer.headers.get('retry-after')).toBeTruthy();
-    expect((await infer.json()).error.code).toBe('MODEL_NOT_READY');
+    expect(await errorCode(infer)).toBe('MODEL_NOT_READY');
     expect((await fetch(`${web.url}/yoloapi/healthz`)).status).toBe(200);
   });
 
@@ -51,7 +51,7 @@ describe('startWebServer with the real ONNX model', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('abc-123');
-    const body = await res.json();
+    const body = await readJson<{ options: { scale: number } }>(res);
     expect(body).toMatchObject({
       requestId: 'abc-123',
       source: 'raw',
@@ -69,7 +69,7 @@ describe('startWebServer with the real ONNX model', () => {
       headers: { 'content-type': 'image/jpeg' },
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await readJson<ErrorJson>(res);
     expect(body.error.code).toBe('INVALID_OPTION');
     expect(body.error.message).toContain('scale');
     expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
@@ -78,22 +78,26 @@ describe('startWebServer with the real ONNX model', () => {
   it('an unknown route is a JSON 404 and a wrong method a 405 with Allow', async () => {
     const missing = await fetch(`${web.url}/yoloapi/nope`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('NOT_FOUND');
+    expect(await errorCode(missing)).toBe('NOT_FOUND');
     const wrong = await fetch(`${web.url}/yoloapi/v1/infer`);
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
-    expect((await wrong.json()).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(await errorCode(wrong)).toBe('METHOD_NOT_ALLOWED');
   });
 
   it('v1/model, metrics and openapi.json describe the service', async () => {
-    const model = await (await fetch(`${web.url}/yoloapi/v1/model`)).json();
+    const model = await readJson<{ inputs: unknown[]; loadedAt: string }>(
+      await fetch(`${web.url}/yoloapi/v1/model`),
+    );
     expect(model.inputs[0]).toMatchObject({ name: 'images', shape: [1, 3, 640, 640] });
     expect(model.loadedAt).toBeTruthy();
     const metrics = await (await fetch(`${web.url}/yoloapi/metrics`)).text();
     expect(metrics).toContain('http_requests_total{route="/yoloapi/v1/infer",method="POST",status="200"');
     expect(metrics).toContain('inference_in_flight');
     expect(metrics).toContain('process_resident_memory_bytes');
-    const doc = await (await fetch(`${web.url}/yoloapi/openapi.json`)).json();
+    const doc = await readJson<{ openapi: string; paths: object }>(
+      await fetch(`${web.url}/yoloapi/openapi.json`),
+    );
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -116,7 +120,7 @@ describe('startWebServer with a missing model', () => {
       await web.modelLoad;
       const ready = await fetch(`${web.url}/yoloapi/readyz`);
       expect(ready.status).toBe(503);
-      const body = await ready.json();
+      const body = await readJson<{ status: string; reason: string }>(ready);
       expect(body.status).toBe('not-ready');
       expect(body.reason).toContain('/nonexistent/model.onnx');
       const infer = await fetch(`${web.url}/yoloapi/v1/infer`, {
@@ -125,7 +129,7 @@ describe('startWebServer with a missing model', () => {
         headers: { 'content-type': 'image/jpeg' },
       });
       expect(infer.status).toBe(503);
-      expect((await infer.json()).error.code).toBe('MODEL_NOT_READY');
+      expect(await errorCode(infer)).toBe('MODEL_NOT_READY');
       expect((await fetch(`${web.url}/yoloapi/v1/model`)).status).toBe(503);
     } finally {
       await stopWebServer(web);
@@ -169,7 +173,7 @@ describe('admission and shutdown on the live server', () => {
       const third = await post();
       expect(third.status).toBe(503);
       expect(third.headers.get('retry-after')).toBeTruthy();
-      expect((await third.json()).error.code).toBe('OVERLOADED');
+      expect(await errorCode(third)).toBe('OVERLOADED');
       hold.resolve();
       expect((await first).status).toBe(200);
       expect((await second).status).toBe(200);
@@ -197,7 +201,7 @@ describe('admission and shutdown on the live server', () => {
     setTimeout(() => hold.resolve(), 200);
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect((await res.json()).outputDims).toEqual([1, 84, 8400]);
+    expect((await readJson(res)).outputDims).toEqual([1, 84, 8400]);
     const result = await stopping;
     expect(result.drained).toBe(true);
     await expect(fetch(`${web.url}/yoloapi/healthz`)).rejects.toThrow();
