@@ -168,9 +168,9 @@ export async function smoke(args: SmokeArgs): Promise<void> {
   const base = resolveBaseUrl(args);
   const image = loadSampleImage(args.image);
   process.stdout.write(`smoke test of ${base} (image: ${image.source})\n`);
-  const step = async (title: string, fn: () => Promise<string | undefined | void>) => {
+  const step = async (title: string, fn: () => Promise<unknown>) => {
     const detail = await fn();
-    process.stdout.write(`ok   ${title}${detail ? ` (${detail})` : ''}\n`);
+    process.stdout.write(`ok   ${title}${typeof detail === 'string' ? ` (${detail})` : ''}\n`);
   };
   for (const service of listServices()) {
     await step(`${service.name} ready: GET ${service.healthPath}`, () => checkReady(base, service, args));

@@ -7,7 +7,8 @@
  *
  *   pre-build    checks (typecheck, lint, unit tests with JUnit) unless SKIP_CHECKS=1,
  *                ECR login, optional Docker Hub login (DOCKERHUB_SECRET_ID), print the image tag
- *   build        docker build of every image, tagged <commit12> and MOVING_TAG, layers from the previous image
+ *   build        docker build of every image (IMAGE_PLATFORM, default linux/amd64), tagged <commit12>
+ *                and MOVING_TAG, reusing layers from the previous image
  *   post-build   only if the build succeeded (CODEBUILD_BUILD_SUCCEEDING=1): push both tags, write
  *                imagedefinitions.json to DELIVERY_OUT_DIR, roll each ECS service onto its new image
  *                (ROLL_SERVICES=0 to skip), wait for stability when WAIT_FOR_STABILITY=1
@@ -66,7 +67,10 @@ function buildPhase(env: NodeJS.ProcessEnv): void {
   const config = readDeliveryConfig(env, { require: 'push' });
   for (const target of config.images) {
     process.stdout.write(`\n== building ${target.service} (${target.dockerfile})\n`);
-    buildImage(config, target, { cacheFrom: !isOn(env.NO_CACHE_FROM) });
+    buildImage(config, target, {
+      cacheFrom: !isOn(env.NO_CACHE_FROM),
+      platform: env.IMAGE_PLATFORM || 'linux/amd64',
+    });
   }
 }
 

@@ -49,7 +49,14 @@ export function loginToDockerHub(env: NodeJS.ProcessEnv, region: string): void {
 }
 
 /** Builds one image with the commit tag and the moving tag, reusing layers of the previous image. */
-export function buildImage(config: DeliveryConfig, target: ImageTarget, opts: { cacheFrom: boolean }): void {
+export interface BuildImageOptions {
+  /** Reuse layers of the image under the moving tag (pulled first; a missing one is fine). */
+  cacheFrom: boolean;
+  /** Target platform; ECS on x86 instances needs linux/amd64 even when built on an ARM laptop. */
+  platform: string;
+}
+
+export function buildImage(config: DeliveryConfig, target: ImageTarget, opts: BuildImageOptions): void {
   const tags = [config.imageTag, ...(config.movingTag ? [config.movingTag] : [])];
   const cacheArgs: string[] = [];
   if (opts.cacheFrom && config.movingTag) {
@@ -65,6 +72,8 @@ export function buildImage(config: DeliveryConfig, target: ImageTarget, opts: { 
     'docker',
     [
       'build',
+      '--platform',
+      opts.platform,
       '--file',
       target.dockerfile,
       ...tags.flatMap((t) => ['--tag', imageRef(target, t)]),

@@ -18,7 +18,7 @@ export function findStackDir(env: string, explicit?: string): string {
   }
   if (!existsSync(SYNTH_STACKS_DIR)) {
     throw new Error(
-      `${SYNTH_STACKS_DIR} does not exist: run \`pnpm deploy --env ${env}\` (or \`pnpm synth\`) first`,
+      `${SYNTH_STACKS_DIR} does not exist: run \`pnpm run deploy --env ${env}\` (or \`pnpm synth\`) first`,
     );
   }
   const stacks = readdirSync(SYNTH_STACKS_DIR);
@@ -59,3 +59,30 @@ export const CODEBUILD_PROJECT_OUTPUT = [
   /codebuild.*project/i,
   /build.*project/i,
 ];
+
+const normalize = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * `<SVC>_ECR_URI` values from the stack outputs: either one map output (name mentions ecr or
+ * repositor[y|ies]) keyed by service name, or one string output per service whose name
+ * mentions ecr and the service.
+ */
+export function ecrUrisFromOutputs(
+  outputs: Record<string, unknown>,
+  services: readonly string[],
+): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const service of services) {
+    for (const [name, value] of Object.entries(outputs)) {
+      if (!/ecr|repositor/i.test(name)) continue;
+      if (typeof value === 'string' && normalize(name).includes(normalize(service))) found[service] = value;
+      if (value && typeof value === 'object') {
+        const entry = Object.entries(value as Record<string, unknown>).find(
+          ([k]) => normalize(k) === normalize(service),
+        );
+        if (entry && typeof entry[1] === 'string') found[service] = entry[1];
+      }
+    }
+  }
+  return found;
+}

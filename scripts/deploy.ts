@@ -1,0 +1,136 @@
+/**
+ * Deploys the platform to the AWS account of the current credentials: synthesizes the infra-tf
+ * stack for an environment, then `terraform init` and `terraform apply` in its directory, and
+ * prints the platform URL and the next steps (first image build, smoke test).
+ *
+ * Usage:
+ *   pnpm run deploy [--env <env>] [--auto-approve] [--plan] [--backend-config <k=v>]... [--stack-dir <dir>] [--skip-synth]
+ *
+ *   --env             environment to deploy (default: dev); infra-tf reads it as MLIP_ENV
+ *   --auto-approve    apply without Terraform's interactive confirmation
+ *   --plan            only show the plan
+ *   --backend-config  passed to `terraform init` (remote state in S3: bucket=..., key=..., region=...)
+ *   --skip-synth      use the stack already synthesized in infra-tf/cdktf.out (or --stack-dir)
+ *   --stack-dir       use this synthesized stack directory instead of finding it by environment
+ *
+ * `pnpm run deploy`, not `pnpm deploy`: `deploy` is also a built-in pnpm command (it copies a
+ * workspace package), and pnpm's built-in wins over the script of the same name.
+ *
+ * Examples:
+ *   pnpm run deploy --env dev                  # review the plan, type yes
+ *   pnpm run deploy --env prod --auto-approve
+ *   pnpm run deploy --env dev --plan
+ *
+ * Exit codes: 0 deployed (or planned), 1 a step failed, 2 bad arguments.
+ */
+import { parseArgs } from 'node:util';
+import {
+  CODEBUILD_PROJECT_OUTPUT,
+  findStackDir,
+  PLATFORM_URL_OUTPUT,
+  pickOutput,
+  readOutputs,
+} from './delivery/lib/terraform-outputs.ts';
+import {
+  callerAccount,
+  requireTerraform,
+  synthStack,
+  terraform,
+  terraformInit,
+} from './delivery/lib/terraform-stack.ts';
+
+export interface DeployArgs {
+  env: string;
+  autoApprove: boolean;
+  plan: boolean;
+  backendConfig: string[];
+  stackDir: string | undefined;
+  skipSynth: boolean;
+  help: boolean;
+}
+
+const USAGE =
+  'usage: pnpm run deploy [--env <env>] [--auto-approve] [--plan] [--backend-config <k=v>]... [--stack-dir <dir>] [--skip-synth]';
+
+export function parseDeployArgs(argv: string[]): DeployArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: 'string', default: 'dev' },
+      'auto-approve': { type: 'boolean', default: false },
+      plan: { type: 'boolean', default: false },
+      'backend-config': { type: 'string', multiple: true, default: [] },
+      'stack-dir': { type: 'string' },
+      'skip-synth': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  });
+  const env = values.env ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) {
+    throw new Error(`--env must be lower-case letters, digits and dashes (max 20), got "${env}"`);
+  }
+  return {
+    env,
+    autoApprove: values['auto-approve'] ?? false,
+    plan: values.plan ?? false,
+    backendConfig: values['backend-config'] ?? [],
+    stackDir: values['stack-dir'],
+    skipSynth: values['skip-synth'] ?? false,
+    help: values.help ?? false,
+  };
+}
+
+export function deploy(args: DeployArgs): void {
+  process.stdout.write(`terraform ${requireTerraform()}\n`);
+  process.stdout.write(
+    `deploying environment "${args.env}" to AWS account ${callerAccount(process.env.AWS_REGION)}\n`,
+  );
+  const stackDir = args.skipSynth
+    ? findStackDir(args.env, args.stackDir)
+    : synthStack(args.env, args.stackDir);
+  terraformInit(stackDir, args.backendConfig);
+  if (args.plan) {
+    terraform(stackDir, 'plan', false);
+    return;
+  }
+  terraform(stackDir, 'apply', args.autoApprove);
+  const outputs = readOutputs(stackDir);
+  const url = pickOutput(outputs, PLATFORM_URL_OUTPUT, 'platform URL');
+  const project = pickOutput(outputs, CODEBUILD_PROJECT_OUTPUT, 'CodeBuild project name');
+  process.stdout.write(
+    [
+      '',
+      `platform URL:      ${url}`,
+      `CodeBuild project: ${project}`,
+      '',
+      'next steps:',
+      `  pnpm trigger-build --env ${args.env}        # build and push the images, roll the services`,
+      `  pnpm smoke --env ${args.env} --wait 600     # check the platform through the load balancer`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function main(argv: string[]): number {
+  let args: DeployArgs;
+  try {
+    args = parseDeployArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    deploy(args);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`deploy: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1]?.endsWith('deploy.ts')) process.exit(main(process.argv.slice(2)));
