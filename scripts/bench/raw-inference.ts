@@ -4,6 +4,7 @@
  * interleaved image by image, so a noisy neighbour slows all of them alike.
  */
 import { performance } from 'node:perf_hooks';
+import { buildSessionOptions } from '@mlip/service-kit';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { computeLatencyStats, type LatencyStats } from '../load/latency-stats.ts';
@@ -85,12 +86,15 @@ export async function measureRawInference(opts: {
   try {
     for (const config of opts.configs) {
       const started = performance.now();
-      const session = await ort.InferenceSession.create(opts.modelPath, {
-        intraOpNumThreads: config.intraOpNumThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: config.graphOptimizationLevel,
-        executionMode: 'sequential',
-      });
+      const session = await ort.InferenceSession.create(
+        opts.modelPath,
+        buildSessionOptions({
+          intraOpThreads: config.intraOpNumThreads,
+          interOpThreads: 1,
+          graphOptimizationLevel: config.graphOptimizationLevel,
+          device: 'cpu',
+        }),
+      );
       sessions.push({ config, session, loadMs: performance.now() - started, times: [] });
     }
     const warmup = opts.warmupRuns ?? 3;
