@@ -1,0 +1,31 @@
+/**
+ * Synthesizes the platform stack of one environment into cdktf.out/stacks/<namePrefix>/cdk.tf.json.
+ *
+ *   pnpm --filter @mlip/infra-tf synth                      # dev
+ *   PLATFORM_ENV=prod pnpm --filter @mlip/infra-tf synth    # prod
+ *   PLATFORM_ENV=all pnpm --filter @mlip/infra-tf synth     # every environment
+ *
+ * Then: terraform -chdir=cdktf.out/stacks/<namePrefix> init && terraform ... apply (docs/infra.md).
+ */
+import { App } from 'cdktf';
+import { ENVIRONMENTS, getEnvironment, resolveConfig } from './config/index.ts';
+import { PlatformStack } from './platform-stack.ts';
+
+function main(): void {
+  const selected = process.env.PLATFORM_ENV || 'dev';
+  const names = selected === 'all' ? Object.keys(ENVIRONMENTS) : [selected];
+  const app = new App({ outdir: process.env.CDKTF_OUTDIR || 'cdktf.out' });
+  for (const name of names) {
+    const config = resolveConfig(getEnvironment(name));
+    new PlatformStack(app, config.namePrefix, config);
+  }
+  app.synth();
+  for (const name of names) process.stdout.write(`synthesized environment ${name}\n`);
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
