@@ -49,8 +49,10 @@ export interface Gateway {
 }
 
 /** RFC 9110 §7.6.1 connection-specific headers. `transfer-encoding` is kept on requests: Node needs it
- * to frame a chunked body it pipes upstream (a GET with a chunked body would otherwise go out unframed). */
+ * to frame a chunked body it pipes upstream (a GET with a chunked body would otherwise go out unframed).
+ * `expect: 100-continue` was already answered to the client by Node's server, so it stops here too. */
 const HOP_BY_HOP_REQUEST = new Set([
+  'expect',
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -58,7 +60,14 @@ const HOP_BY_HOP_REQUEST = new Set([
   'trailer',
   'upgrade',
 ]);
-const HOP_BY_HOP_RESPONSE = new Set([...HOP_BY_HOP_REQUEST, 'transfer-encoding']);
+const HOP_BY_HOP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'trailer',
+  'upgrade',
+  'transfer-encoding',
+]);
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const STATUS_PATH = '/__platform/status';

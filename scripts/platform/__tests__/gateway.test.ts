@@ -196,6 +196,28 @@ describe('gateway streaming', () => {
     expect(text).toBe('head|tail');
   });
 
+  it('when the client sends Expect: 100-continue (curl -F with a large file), gets 100, sends the body, and the upstream sees no Expect', async () => {
+    let upstreamExpect: string | undefined = 'unset';
+    onRequest = (req, res) => {
+      upstreamExpect = req.headers.expect;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      req.pipe(res);
+    };
+    const req = http.request({
+      host: '127.0.0.1',
+      port: gateway.port,
+      path: '/yoloapi/v1/detect',
+      method: 'POST',
+      headers: { expect: '100-continue', 'content-length': '5' },
+      agent: false,
+    });
+    req.on('continue', () => req.end('hello'));
+    const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+    expect(res.statusCode).toBe(200);
+    expect(Buffer.concat(await res.toArray()).toString()).toBe('hello');
+    expect(upstreamExpect).toBeUndefined();
+  });
+
   it('when a 4 MB body goes through, both directions carry it byte for byte', async () => {
     onRequest = (req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@mlip/catalogue';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serviceEntry } from '../service-entry.ts';
+import type { PlatformStatus } from '../start-platform.ts';
+
+const CLI = join(REPO_ROOT, 'scripts', 'platform.ts');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const children: ChildProcess[] = [];
+
+function runCli(args: string[]): { child: ChildProcess; output: () => string } {
+  // Run node with tsx's loader directly (not the tsx CLI wrapper), so the signal reaches the runner itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let text = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    text += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    text += c.toString();
+  });
+  return { child, output: () => text };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting; output so far:\n${what()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+describe('pnpm platform (CLI)', () => {
+  it('when given --help, prints the usage and exits 0', async () => {
+    const { child, output } = runCli(['--help']);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output()).toContain('usage: pnpm platform [--port N]');
+  });
+
+  it('when given an unknown service, exits 2 naming it', async () => {
+    const { child, output } = runCli(['--only', 'nope-api']);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(output()).toContain('--only: unknown service nope-api');
+  });
+
+  it.skipIf(!serviceEntry('depth-api').present)(
+    'when started and then sent SIGTERM, prints the table and URLs, serves through the gateway, and exits 0 leaving no child',
+    async () => {
+      const { child, output } = runCli(['--port', '0', '--only', 'depth-api', '--no-fetch']);
+      await waitFor(() => /Gateway on http:\/\/localhost:(\d+)/.test(output()), 60_000, output);
+      const port = /Gateway on http:\/\/localhost:(\d+)/.exec(output())![1];
+      expect(output()).toMatch(/depth-api\s+ready/);
+      expect(output()).toMatch(/yolo-api\s+not-selected/);
+
+      const ready = await fetch(`http://127.0.0.1:${port}/depthapi/readyz`);
+      expect(ready.status).toBe(200);
+      const status = (await (
+        await fetch(`http://127.0.0.1:${port}/__platform/status`)
+      ).json()) as PlatformStatus;
+      const pid = status.services['depth-api'].pid!;
+      expect(isAlive(pid)).toBe(true);
+
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+
+      expect(code).toBe(0);
+      expect(output()).toContain('SIGTERM: stopping services');
+      expect(isAlive(pid)).toBe(false);
+    },
+  );
+});
