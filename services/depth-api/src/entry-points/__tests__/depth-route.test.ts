@@ -217,6 +217,21 @@ describe('POST /depthapi/v1/depth with the generated test model (dynamic size)',
     expect(objects?.[0]?.centerDepth).toBe(objects?.[0]?.medianDepth);
   });
 
+  it('when the JPEG carries EXIF orientation 6, answers at the upright size (height and width swapped)', async () => {
+    const rotated = await sharp(halves).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+
+    const response = await fetch(`${url}?format=raw`, { method: 'POST', body: imageForm(rotated) });
+
+    expect(response.status).toBe(200);
+    expect([response.headers.get('x-depth-width'), response.headers.get('x-depth-height')]).toEqual([
+      '140',
+      '280',
+    ]);
+    // Rotated 90 degrees clockwise, the bright left half ends up on top.
+    const values = rawDepth(await response.arrayBuffer());
+    expect(values[20 * 140 + 70]!).toBeGreaterThan(values[260 * 140 + 70]!);
+  });
+
   it('when the body is text, returns 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const response = await fetch(url, {
       method: 'POST',
