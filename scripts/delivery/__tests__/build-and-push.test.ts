@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsJson, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
+import { skipWithoutTools } from './helpers/required-tools.ts';
 import { runScript } from './helpers/run-script.ts';
 
 interface DockerCall {
@@ -17,7 +18,10 @@ let work: string;
 let binDir: string;
 let repoUri: string;
 
+const skip = skipWithoutTools(['moto_server', 'aws', 'bash']);
+
 beforeAll(async () => {
+  if (skip) return;
   moto = await startMotoServer();
   work = mkdtempSync(join(tmpdir(), 'mlip-bap-'));
   binDir = join(work, 'bin');
@@ -46,7 +50,7 @@ function calls(record: string): DockerCall[] {
     .map((l) => JSON.parse(l) as DockerCall);
 }
 
-describe('scripts/build-and-push.ts', () => {
+describe.skipIf(skip)('scripts/build-and-push.ts', () => {
   it('when pushing one service, logs in to ECR, builds for linux/amd64 and pushes the given and moving tags', async () => {
     const record = join(work, 'push.jsonl');
     const res = await runScript('scripts/build-and-push.ts', ['--service', 'yolo-api', '--tag', 'laptop1'], {

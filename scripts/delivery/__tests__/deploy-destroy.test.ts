@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
+import { skipWithoutTools } from './helpers/required-tools.ts';
 import { runScript } from './helpers/run-script.ts';
 
 let moto: MotoServer;
@@ -39,7 +40,10 @@ function stateList(dir: string): string[] {
   return out.split('\n').filter(Boolean);
 }
 
+const skip = skipWithoutTools(['moto_server', 'aws', 'terraform']);
+
 beforeAll(async () => {
+  if (skip) return;
   moto = await startMotoServer();
   work = mkdtempSync(join(tmpdir(), 'mlip-deploy-'));
   const cliConfig = join(work, 'terraformrc');
@@ -58,7 +62,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('scripts/deploy.ts and scripts/destroy.ts with real Terraform', () => {
+describe.skipIf(skip)('scripts/deploy.ts and scripts/destroy.ts with real Terraform', () => {
   it('when deploying with --auto-approve, applies the stack and prints the URL, the build project and the next steps', async () => {
     const dir = writeStack('ok', STACK);
     const res = await runScript(
