@@ -1,0 +1,98 @@
+/** Class names: the model's own (Ultralytics `names` metadata) or the COCO-80 list. */
+
+export const COCO80_CLASS_NAMES: readonly string[] = Object.freeze([
+  'person',
+  'bicycle',
+  'car',
+  'motorcycle',
+  'airplane',
+  'bus',
+  'train',
+  'truck',
+  'boat',
+  'traffic light',
+  'fire hydrant',
+  'stop sign',
+  'parking meter',
+  'bench',
+  'bird',
+  'cat',
+  'dog',
+  'horse',
+  'sheep',
+  'cow',
+  'elephant',
+  'bear',
+  'zebra',
+  'giraffe',
+  'backpack',
+  'umbrella',
+  'handbag',
+  'tie',
+  'suitcase',
+  'frisbee',
+  'skis',
+  'snowboard',
+  'sports ball',
+  'kite',
+  'baseball bat',
+  'baseball glove',
+  'skateboard',
+  'surfboard',
+  'tennis racket',
+  'bottle',
+  'wine glass',
+  'cup',
+  'fork',
+  'knife',
+  'spoon',
+  'bowl',
+  'banana',
+  'apple',
+  'sandwich',
+  'orange',
+  'broccoli',
+  'carrot',
+  'hot dog',
+  'pizza',
+  'donut',
+  'cake',
+  'chair',
+  'couch',
+  'potted plant',
+  'bed',
+  'dining table',
+  'toilet',
+  'tv',
+  'laptop',
+  'mouse',
+  'remote',
+  'keyboard',
+  'cell phone',
+  'microwave',
+  'oven',
+  'toaster',
+  'sink',
+  'refrigerator',
+  'book',
+  'clock',
+  'vase',
+  'scissors',
+  'teddy bear',
+  'hair drier',
+  'toothbrush',
+]);
+
+/**
+ * Parses Ultralytics' `names` metadata, a Python dict literal: `{0: 'person', 1: 'bicycle', ...}`.
+ * Returns undefined when it is not in that form or ids are not 0..n-1.
+ */
+export function parseUltralyticsNames(text: string): string[] | undefined {
+  const entries = [...text.matchAll(/(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g)];
+  if (entries.length === 0) return undefined;
+  const names: string[] = [];
+  for (const [, id, single, double] of entries)
+    names[Number(id)] = (single ?? double ?? '').replace(/\\(.)/g, '$1');
+  for (let i = 0; i < names.length; i++) if (names[i] === undefined) return undefined;
+  return names;
+}
