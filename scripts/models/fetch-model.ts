@@ -15,8 +15,10 @@ import { verifyModelFile } from './verify-model-file.ts';
 export interface FetchModelOptions {
   /** Download even when a verified copy is already there. */
   force?: boolean;
-  /** Connect, headers and body-idle timeout. @default 30_000 */
+  /** Headers and body-idle timeout. @default 30_000 */
   timeoutMs?: number;
+  /** TCP/TLS connect timeout: a firewall that drops packets should not stall `npm start` for long. @default 10_000 */
+  connectTimeoutMs?: number;
   onProgress?: (receivedBytes: number, totalBytes: number) => void;
 }
 
@@ -54,7 +56,7 @@ async function download(source: ModelSource, temp: string, options: FetchModelOp
   const dispatcher = new EnvHttpProxyAgent({
     headersTimeout: timeout,
     bodyTimeout: timeout,
-    connect: { timeout },
+    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
   });
   const advice = whatToDo(source);
   try {

@@ -183,7 +183,7 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
     const requestId =
       typeof incomingId === 'string' && SANE_REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const url = req.url ?? '/';
-    if (options.statusProvider && url.startsWith(STATUS_PATH)) {
+    if (options.statusProvider && (url === STATUS_PATH || url.startsWith(`${STATUS_PATH}?`))) {
       const body = JSON.stringify(options.statusProvider());
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);

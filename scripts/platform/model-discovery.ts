@@ -63,7 +63,15 @@ export async function discoverModel(
   if (options.fetchMissing) {
     try {
       options.log.info(`${source.file} not found in ${dirs.join(', ')}; downloading from ${source.url}`);
-      const result = await fetchModel(source, dirs[0]!);
+      let lastTenth = 0;
+      const result = await fetchModel(source, dirs[0]!, {
+        onProgress: (received, total) => {
+          const tenth = Math.floor((received / total) * 10);
+          if (tenth > lastTenth)
+            options.log.info(`${source.file}: ${tenth * 10}% of ${(total / 1e6).toFixed(0)} MB`);
+          lastTenth = tenth;
+        },
+      });
       return { path: result.path, origin: 'fetched' };
     } catch (err) {
       options.log.warn(err instanceof ModelFetchError ? err.message : String(err));
