@@ -1,45 +1,43 @@
-export interface TimingRow {
+export interface TimingColumn {
   request: string;
   timings: Record<string, number>;
 }
 
-const STAGES = ['decodeMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'encodeMs', 'totalMs'] as const;
-const STAGE_LABELS: Record<(typeof STAGES)[number], string> = {
-  decodeMs: 'decode',
-  preprocessMs: 'preprocess',
-  inferenceMs: 'inference',
-  postprocessMs: 'postprocess',
-  encodeMs: 'encode',
-  totalMs: 'total',
-};
+const STAGES = [
+  ['decodeMs', 'decode'],
+  ['preprocessMs', 'preprocess'],
+  ['inferenceMs', 'inference'],
+  ['postprocessMs', 'postprocess'],
+  ['encodeMs', 'encode'],
+  ['totalMs', 'total'],
+] as const;
 
-/** Server-side stage timings per request, in milliseconds. */
-export function TimingsTable({ rows }: { rows: TimingRow[] }) {
+/** Server-side stage timings, one column per request, in milliseconds. */
+export function TimingsTable({ columns }: { columns: TimingColumn[] }) {
+  const stages = STAGES.filter(([key]) => columns.some((c) => c.timings[key] !== undefined));
   return (
-    <div className="table-scroll">
-      <table className="timings">
-        <caption>Timings (ms)</caption>
-        <thead>
-          <tr>
-            <th scope="col">request</th>
-            {STAGES.map((s) => (
-              <th key={s} scope="col">
-                {STAGE_LABELS[s]}
-              </th>
+    <table className="timings" data-testid="timings">
+      <caption>Timings (ms)</caption>
+      <thead>
+        <tr>
+          <th scope="col">stage</th>
+          {columns.map((c) => (
+            <th key={c.request} scope="col">
+              {c.request}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {stages.map(([key, label]) => (
+          <tr key={key}>
+            <th scope="row">{label}</th>
+            {columns.map((c) => (
+              <td key={c.request}>{c.timings[key] === undefined ? '–' : c.timings[key].toFixed(1)}</td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.request}>
-              <th scope="row">{row.request}</th>
-              {STAGES.map((s) => (
-                <td key={s}>{row.timings[s] === undefined ? '–' : row.timings[s].toFixed(1)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -82,6 +82,29 @@ describe('analysis of an uploaded image', () => {
     expect(highlighted[0]).toHaveAccessibleName('person, 81% confidence');
   });
 
+  it('when both answers are in, shows the per-stage timings of each request', async () => {
+    await uploadBus();
+    await screen.findByTestId('depth-map');
+
+    const table = screen.getByRole('table', { name: 'Timings (ms)' });
+    const inference = within(table).getByRole('row', { name: /inference/ });
+    expect(
+      within(inference)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['41.0', '300.0']);
+  });
+
+  it('when the depth map is put over the photo, its opacity follows the slider', async () => {
+    const { user } = await uploadBus();
+    await screen.findByTestId('depth-map');
+
+    await user.click(screen.getByRole('radio', { name: 'Over the photo' }));
+    fireEvent.change(screen.getByLabelText('Depth opacity'), { target: { value: '0.3' } });
+
+    expect(screen.getByTestId('depth-map')).toHaveStyle({ opacity: '0.3' });
+  });
+
   it('when detection answers UNSUPPORTED_MEDIA_TYPE, shows a readable message and skips depth', async () => {
     server.use(
       http.post(apiPaths.detect, () =>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ErrorMessage } from '@/components/error-message.tsx';
 import { Spinner } from '@/components/spinner.tsx';
-import { type TimingRow, TimingsTable } from '@/components/timings-table.tsx';
+import { type TimingColumn, TimingsTable } from '@/components/timings-table.tsx';
 import { DepthControls, type DepthViewMode } from '@/features/depth/components/depth-controls.tsx';
 import { DepthMapImage } from '@/features/depth/components/depth-map-image.tsx';
 import { ObjectDistanceList } from '@/features/depth/components/object-distance-list.tsx';
@@ -36,9 +36,9 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
   );
   const visibleIndices = useMemo(() => new Set(visible.map((d) => d.index)), [visible]);
 
-  const timingRows: TimingRow[] = [];
-  if (detection.data) timingRows.push({ request: 'detection', timings: detection.data.timings });
-  if (depth.data) timingRows.push({ request: 'depth', timings: depth.data.timings });
+  const timingColumns: TimingColumn[] = [];
+  if (detection.data) timingColumns.push({ request: 'detection', timings: detection.data.timings });
+  if (depth.data) timingColumns.push({ request: 'depth', timings: depth.data.timings });
 
   const name = baseName(image.file.name);
   const downloadJson = () => {
@@ -143,7 +143,7 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
 
         <section className="panel" aria-labelledby={`${image.id}-details`}>
           <h2 id={`${image.id}-details`}>Timings and downloads</h2>
-          {timingRows.length > 0 && <TimingsTable rows={timingRows} />}
+          {timingColumns.length > 0 && <TimingsTable columns={timingColumns} />}
           <div className="downloads">
             <button type="button" className="button" onClick={downloadJson} disabled={!detection.data}>
               Download results (JSON)
