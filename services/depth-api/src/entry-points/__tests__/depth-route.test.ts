@@ -232,6 +232,22 @@ describe('POST /depthapi/v1/depth with the generated test model (dynamic size)',
     expect(values[20 * 140 + 70]!).toBeGreaterThan(values[260 * 140 + 70]!);
   });
 
+  it('after inferences, metrics show the stage timings and openapi.json documents the depth route', async () => {
+    const metrics = await (await fetch(`${web.url}/depthapi/metrics`)).text();
+    const openapi = (await (await fetch(`${web.url}/depthapi/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+
+    expect(metrics).toMatch(/inference_stage_duration_seconds_count\{[^}]*stage="inference"[^}]*\} [1-9]/);
+    expect(openapi.paths['/depthapi/v1/depth']?.post).toBeDefined();
+  });
+
+  it('when the route is called with GET, returns 405 METHOD_NOT_ALLOWED', async () => {
+    const response = await fetch(url);
+    expect(response.status).toBe(405);
+    expect((await readError(response)).code).toBe('METHOD_NOT_ALLOWED');
+  });
+
   it('when the body is text, returns 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     const response = await fetch(url, {
       method: 'POST',
