@@ -1,0 +1,151 @@
+import { listServices } from '@mlip/catalogue';
+import { describe, expect, it } from 'vitest';
+import { findResource, type Json, ref, resourcesOf, synthPlatform } from './helpers/synth-platform.ts';
+
+const NAME_PREFIX = 'mlip-dev';
+const stack = synthPlatform();
+
+describe('memory-driven task scaling', () => {
+  it.each(
+    listServices().map((s) => [s.name] as const),
+  )('%s: high/low MemoryUtilization alarms trigger that service’s scale-out/scale-in policies', (name) => {
+    const serviceName = `${NAME_PREFIX}-${name}`;
+    const [targetKey, target] = findResource(
+      stack,
+      'aws_appautoscaling_target',
+      'resource_id',
+      `service/${NAME_PREFIX}/${serviceName}`,
+    );
+    expect(target).toMatchObject({ min_capacity: 1, scalable_dimension: 'ecs:service:DesiredCount' });
+
+    for (const [level, direction, operator] of [
+      ['high', 'out', 'GreaterThanThreshold'],
+      ['low', 'in', 'LessThanThreshold'],
+    ] as const) {
+      const [policyKey, policy] = findResource(
+        stack,
+        'aws_appautoscaling_policy',
+        'name',
+        `${serviceName}-memory-scale-${direction}`,
+      );
+      expect(policy.resource_id).toBe(ref('aws_appautoscaling_target', targetKey, 'resource_id'));
+      const [, alarm] = findResource(
+        stack,
+        'aws_cloudwatch_metric_alarm',
+        'alarm_name',
+        `${serviceName}-memory-${level}`,
+      );
+      expect(alarm).toMatchObject({
+        namespace: 'AWS/ECS',
+        metric_name: 'MemoryUtilization',
+        dimensions: { ClusterName: NAME_PREFIX, ServiceName: serviceName },
+        comparison_operator: operator,
+        alarm_actions: [ref('aws_appautoscaling_policy', policyKey, 'arn')],
+      });
+    }
+  });
+
+  it('when defaults apply, scale-out reacts after 2 one-minute periods above 70% and scale-in after 10 below 30%', () => {
+    const [, high] = findResource(
+      stack,
+      'aws_cloudwatch_metric_alarm',
+      'alarm_name',
+      `${NAME_PREFIX}-yolo-api-memory-high`,
+    );
+    const [, low] = findResource(
+      stack,
+      'aws_cloudwatch_metric_alarm',
+      'alarm_name',
+      `${NAME_PREFIX}-yolo-api-memory-low`,
+    );
+    expect(high).toMatchObject({ threshold: 70, period: 60, evaluation_periods: 2 });
+    expect(low).toMatchObject({ threshold: 30, period: 60, evaluation_periods: 10 });
+    const [, out] = findResource(
+      stack,
+      'aws_appautoscaling_policy',
+      'name',
+      `${NAME_PREFIX}-yolo-api-memory-scale-out`,
+    );
+    const steps = (out.step_scaling_policy_configuration as Json).step_adjustment as Json[];
+    expect(steps.map((s) => s.scaling_adjustment)).toEqual([1, 2]);
+  });
+
+  it('when cpuTargetPercent is set, adds a CPU target-tracking policy that never scales in; by default there is none', () => {
+    expect(
+      resourcesOf(stack, 'aws_appautoscaling_policy').filter(
+        ([, p]) => p.policy_type === 'TargetTrackingScaling',
+      ),
+    ).toHaveLength(0);
+    const withCpu = synthPlatform({ services: { 'yolo-api': { cpuTargetPercent: 60 } } });
+    const [, policy] = findResource(
+      withCpu,
+      'aws_appautoscaling_policy',
+      'name',
+      `${NAME_PREFIX}-yolo-api-cpu-target`,
+    );
+    expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
+      target_value: 60,
+      disable_scale_in: true,
+      predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
+    });
+  });
+
+  it('the capacity provider uses managed scaling and termination protection over an ECS-managed ASG', () => {
+    const [, provider] = resourcesOf(stack, 'aws_ecs_capacity_provider')[0]!;
+    expect(provider.auto_scaling_group_provider).toMatchObject({
+      managed_termination_protection: 'ENABLED',
+      managed_scaling: { status: 'ENABLED', target_capacity: 100 },
+    });
+    const [, asg] = resourcesOf(stack, 'aws_autoscaling_group')[0]!;
+    expect(asg.protect_from_scale_in).toBe(true);
+    expect(asg.tag).toContainEqual({ key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true });
+  });
+});
+
+describe('observability', () => {
+  it('has a 5xx-rate alarm and one unhealthy-targets alarm per target group, all notifying the alarm topic', () => {
+    const [topicKey] = resourcesOf(stack, 'aws_sns_topic')[0]!;
+    const topic = ref('aws_sns_topic', topicKey, 'arn');
+    const [, rate] = findResource(
+      stack,
+      'aws_cloudwatch_metric_alarm',
+      'alarm_name',
+      `${NAME_PREFIX}-http-5xx-rate`,
+    );
+    expect(rate.alarm_actions).toEqual([topic]);
+    const expression = (rate.metric_query as Json[]).find((q) => q.return_data === true)!;
+    expect(expression.expression).toContain('/ requests');
+    for (const service of listServices()) {
+      const [, alarm] = findResource(
+        stack,
+        'aws_cloudwatch_metric_alarm',
+        'alarm_name',
+        `${NAME_PREFIX}-${service.name}-unhealthy-targets`,
+      );
+      const tgKey = findResource(stack, 'aws_lb_target_group', 'name', `${NAME_PREFIX}-${service.name}`)[0];
+      expect(alarm).toMatchObject({ metric_name: 'UnHealthyHostCount', alarm_actions: [topic] });
+      expect((alarm.dimensions as Json).TargetGroup).toBe(ref('aws_lb_target_group', tgKey, 'arn_suffix'));
+    }
+  });
+
+  it('the dashboard shows requests, errors, latency percentiles, healthy hosts, CPU/memory, tasks and alarm states', () => {
+    const [, dashboard] = resourcesOf(stack, 'aws_cloudwatch_dashboard')[0]!;
+    const body = JSON.parse(dashboard.dashboard_body as string) as {
+      widgets: { type: string; properties: Json }[];
+    };
+    const titles = body.widgets.map((w) => w.properties.title);
+    expect(titles).toEqual([
+      'ALB requests',
+      'ALB 4xx / 5xx',
+      'Target response time (s)',
+      'Healthy hosts per target group',
+      'CPU utilization per service (%)',
+      'Memory utilization per service (%)',
+      'Running tasks per service',
+      'Alarm states',
+    ]);
+    const latency = body.widgets[2]!.properties.metrics as [string, string, string, string, Json][];
+    expect(latency.map((m) => m[4].stat)).toEqual(['p50', 'p95', 'p99']);
+    expect((body.widgets[7]!.properties.alarms as string[]).length).toBe(1 + 3 * listServices().length);
+  });
+});
