@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { GENERATED_MODELS_DIR, MODELS } from '@mlip/catalogue';
 import { buildTestDepthModel, TEST_MODEL_STATIC_SIZE } from './lib/test-depth-model.ts';
@@ -64,7 +65,7 @@ function main(args: Args): number {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));

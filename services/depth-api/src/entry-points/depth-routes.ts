@@ -11,21 +11,21 @@ import {
 } from '@mlip/service-kit';
 import type { Request, Response } from 'express';
 import type { DepthConfig } from '../config.ts';
-import type { DepthResult } from '../depth-estimator.ts';
+import type { DepthModelInfo, DepthResult } from '../depth-estimator.ts';
 import { type DepthOptions, OUTPUT_FORMATS, parseDepthOptions } from '../domain/depth-options.ts';
 import { COLORMAP_NAMES } from '../domain/processing/colormaps.ts';
 import type { DepthModelHandle } from './depth-model-handle.ts';
 
 type DepthContext = ServiceContext<DepthConfig, DepthModelHandle>;
 
-function jsonBody(req: Request, model: DepthModelHandle, options: DepthOptions, result: DepthResult) {
+function jsonBody(req: Request, info: DepthModelInfo, options: DepthOptions, result: DepthResult) {
   const { estimate, encoded } = result;
   return {
     requestId: req.requestId,
     model: {
-      name: model.estimator.info.name,
+      name: info.name,
       inputSize: estimate.inputSize,
-      dynamic: model.estimator.info.dynamic,
+      dynamic: info.dynamic,
     },
     image: estimate.image,
     stats: estimate.stats,
@@ -55,14 +55,13 @@ function sendBinary(res: Response, result: DepthResult): void {
 async function handleDepth(context: DepthContext, req: Request, res: Response): Promise<void> {
   const input = await readImageRequest(req, res, context.inputLimits);
   const options = parseDepthOptions(input.options);
-  let model: DepthModelHandle | undefined;
-  const result = await context.runInference((loaded) => {
-    model = loaded;
-    return loaded.estimator.estimate(input.image, options);
-  });
+  const { info, result } = await context.runInference(async ({ estimator }) => ({
+    info: estimator.info,
+    result: await estimator.estimate(input.image, options),
+  }));
   observeTimings(context.metrics, result.estimate.timings);
   if (options.format === 'json') {
-    res.json(jsonBody(req, model!, options, result));
+    res.json(jsonBody(req, info, options, result));
     return;
   }
   sendBinary(res, result);
