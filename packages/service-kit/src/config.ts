@@ -5,7 +5,7 @@
  */
 import type { ServiceDefinition } from '@mlip/catalogue';
 import { z } from 'zod';
-import { EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS } from './onnx-session.ts';
+import { EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS, type OnnxSessionConfig } from './onnx-session.ts';
 
 export interface ConfigKey<S extends z.ZodTypeAny = z.ZodTypeAny> {
   readonly env: string;
@@ -112,6 +112,14 @@ export function commonConfigKeys(service: ServiceDefinition) {
       int(0, 256).default(0),
       'ONNX Runtime intra-op threads (0 = number of CPU cores)',
     ),
+    ortAllowSpinning: configKey(
+      'ORT_ALLOW_SPINNING',
+      z
+        .enum(['0', '1'])
+        .default('0')
+        .transform((v) => v === '1'),
+      'Let idle ONNX Runtime threads busy-wait (1) or sleep (0, better on shared or small CPUs)',
+    ),
     ortInterOpThreads: configKey(
       'ORT_INTER_OP_THREADS',
       int(1, 256).default(1),
@@ -132,6 +140,17 @@ export function commonConfigKeys(service: ServiceDefinition) {
 
 export type CommonConfigKeys = ReturnType<typeof commonConfigKeys>;
 export type CommonConfig = ConfigOf<CommonConfigKeys>;
+
+/** ONNX Runtime session settings from the common ORT_* keys. */
+export function onnxSessionConfig(config: CommonConfig): OnnxSessionConfig {
+  return {
+    intraOpThreads: config.ortIntraOpThreads,
+    interOpThreads: config.ortInterOpThreads,
+    graphOptimizationLevel: config.ortGraphOptLevel,
+    device: config.ortExecutionProvider,
+    allowSpinning: config.ortAllowSpinning,
+  };
+}
 
 /** Reads and validates every key; throws one ConfigError naming each bad env var. */
 export function loadConfig<K extends ConfigKeys>(

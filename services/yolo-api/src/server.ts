@@ -5,6 +5,7 @@
 import { MODELS } from '@mlip/catalogue';
 import {
   type ModelHandle,
+  onnxSessionConfig,
   resolveModelPath,
   type ServiceContext,
   type StartOptions,
@@ -42,12 +43,7 @@ export const yoloService: WebServiceDefinition<YoloConfig, YoloModel> = {
     const detector = await createYoloDetector({
       modelPath,
       maxPixels: config.maxPixels,
-      session: {
-        intraOpThreads: config.ortIntraOpThreads,
-        interOpThreads: config.ortInterOpThreads,
-        graphOptimizationLevel: config.ortGraphOptLevel,
-        device: config.ortExecutionProvider,
-      },
+      session: onnxSessionConfig(config),
     });
     try {
       const warm = await detector.detect(await warmUpImage());

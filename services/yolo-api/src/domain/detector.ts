@@ -65,6 +65,7 @@ export const DEFAULT_SESSION_CONFIG: OnnxSessionConfig = Object.freeze({
   interOpThreads: 1,
   graphOptimizationLevel: 'all',
   device: 'cpu',
+  allowSpinning: false,
 });
 
 const since = (start: number) => Math.round((performance.now() - start) * 100) / 100;
