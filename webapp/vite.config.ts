@@ -20,18 +20,16 @@ function createApiProxy(env: NodeJS.ProcessEnv): Record<string, ProxyOptions> {
   return proxy;
 }
 
+/** `@/…` is `src/…`, for the app and its tests alike. */
+export const srcAlias = { '@': fileURLToPath(new URL('./src', import.meta.url)) };
+
 // Browser code imports `SERVICES` from `@mlip/catalogue`; the package entry also re-exports the
-// Node-only workspace paths (node:fs, node:path), so the browser gets the services module alone.
+// Node-only workspace paths (node:fs, node:path), so the browser build gets the services module alone.
 const browserCatalogue = fileURLToPath(new URL('../packages/catalogue/src/services.ts', import.meta.url));
 
 export default defineConfig({
   plugins: [react()],
-  resolve: {
-    alias: {
-      '@mlip/catalogue': browserCatalogue,
-      '@': fileURLToPath(new URL('./src', import.meta.url)),
-    },
-  },
+  resolve: { alias: { ...srcAlias, '@mlip/catalogue': browserCatalogue } },
   server: { host: '127.0.0.1', proxy: createApiProxy(process.env) },
   preview: { host: '127.0.0.1', proxy: createApiProxy(process.env) },
   build: {
