@@ -163,7 +163,7 @@ describe.skipIf(!yoloPresent)('startPlatform with the real yolo-api', () => {
     await platform?.stop();
   });
 
-  it('when bus.jpg is posted through the gateway, yolo-api finds a bus and the request id comes back', async () => {
+  it('when bus.jpg is posted through the gateway, yolo-api finds the bus and the people, and the request id comes back', async () => {
     const form = new FormData();
     form.append(
       'image',
@@ -178,7 +178,9 @@ describe.skipIf(!yoloPresent)('startPlatform with the real yolo-api', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBe('platform-test-1');
     const body = (await res.json()) as { detections: { label: string }[] };
-    expect(body.detections.map((d) => d.label)).toContain('bus');
+    const labels = body.detections.map((d) => d.label);
+    expect(labels).toContain('bus');
+    expect(labels.filter((l) => l === 'person').length).toBeGreaterThanOrEqual(3);
   });
 
   it('when yolo-api is stopped, the gateway answers 503; when started again, it is ready again', async () => {
