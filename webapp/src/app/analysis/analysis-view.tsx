@@ -24,6 +24,7 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
   const [mode, setMode] = useState<DepthViewMode>('side');
   const [opacity, setOpacity] = useState(0.6);
   const [highlighted, setHighlighted] = useState<number | null>(null);
+  const [previewBroken, setPreviewBroken] = useState(false);
   const [filter, setFilter] = useState<DetectionFilter>({
     minConfidence: DEFAULT_MIN_CONFIDENCE,
     hiddenLabels: new Set(),
@@ -64,7 +65,16 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
       <div className={mode === 'side' ? 'stages side-by-side' : 'stages'}>
         <figure className="stage">
           <div className="stage-frame">
-            <img src={image.previewUrl} alt={image.file.name} data-testid="photo" />
+            {previewBroken ? (
+              <div className="stage-placeholder">No preview: the browser cannot show this file.</div>
+            ) : (
+              <img
+                src={image.previewUrl}
+                alt={image.file.name}
+                data-testid="photo"
+                onError={() => setPreviewBroken(true)}
+              />
+            )}
             {mode === 'overlay' && depth.data && (
               <DepthMapImage depth={depth.data} className="depth-overlay" style={{ opacity }} />
             )}
@@ -82,7 +92,7 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
             {detection.data && ` · ${detection.data.image.width}×${detection.data.image.height}`}
           </figcaption>
         </figure>
-        {mode === 'side' && (
+        {mode === 'side' && !detection.isError && (
           <figure className="stage">
             {depth.data ? (
               <div className="stage-frame">
@@ -90,7 +100,7 @@ export function AnalysisView({ image }: { image: QueuedImage }) {
               </div>
             ) : depth.isError ? null : (
               <div className="stage-placeholder">
-                {detection.isError ? null : <Spinner label="Estimating depth…" />}
+                <Spinner label={detection.isPending ? 'Waiting for detection…' : 'Estimating depth…'} />
               </div>
             )}
             <figcaption>Depth map · brighter is nearer</figcaption>

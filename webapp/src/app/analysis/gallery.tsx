@@ -32,7 +32,11 @@ function GalleryItem({
         onClick={onSelect}
         data-testid="gallery-item"
       >
-        <img src={image.previewUrl} alt="" />
+        {detection.isError ? (
+          <span className="thumb-placeholder" aria-hidden="true" />
+        ) : (
+          <img src={image.previewUrl} alt="" />
+        )}
         <span className="thumb-name">{image.file.name}</span>
         <span className="thumb-status">{status}</span>
       </button>
