@@ -10,8 +10,6 @@
  * With `gatewayPort: 0` every service also gets a free random port (unless `<NAME>_PORT` is set
  * in `env`), so tests never collide with a running `npm start`.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GATEWAY_DEFAULT_PORT,
   getService,
@@ -25,7 +23,7 @@ import { discoverModel, type ResolvedModel } from './model-discovery.ts';
 import { findFreePort, isPortFree } from './ports.ts';
 import { type ServiceEntry, serviceEntry } from './service-entry.ts';
 import { ServiceProcess, type ServiceProcessStatus } from './service-process.ts';
-import { buildWebapp, webappBuildReason, webappDistDir } from './webapp-build.ts';
+import { ensureWebappBuild } from './webapp-build.ts';
 
 export interface StartPlatformOptions {
   /** Gateway port; 0 = random (and random service ports too). @default GATEWAY_PORT env, else 8080 */
@@ -291,17 +289,7 @@ async function prepareSlots(
         if (slot.model && !slot.model.warning)
           log.info(`${name}: model ${slot.model.path} (${slot.model.origin})`);
       } else if (options.buildWeb !== false) {
-        const why = webappBuildReason(env);
-        if (why) {
-          log.info(`building the web UI (${why})`);
-          const failure = await buildWebapp(log, options.quiet ?? false);
-          if (failure && existsSync(join(webappDistDir(env), 'index.html'))) {
-            log.warn(`${failure}; serving the previous build`);
-          } else if (failure) {
-            slot.absentReason = failure;
-            log.error(failure);
-          }
-        }
+        slot.absentReason = await ensureWebappBuild(env, log, options.quiet ?? false);
       }
     }),
   );

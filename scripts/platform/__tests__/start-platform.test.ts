@@ -243,3 +243,42 @@ describe.skipIf(!depthPresent)('startPlatform with the real depth-api', () => {
     expect(body.depthMap.mimeType).toBe('image/png');
   });
 });
+
+const webPresent = serviceEntry('webapp').present;
+if (!webPresent)
+  console.warn('[start-platform.test] webapp/server/main.ts not present yet: web UI end-to-end skipped');
+
+describe.skipIf(!webPresent)('startPlatform with the real web UI', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    // Builds webapp/dist first when it is missing or stale (one build at a time across test files).
+    platform = await startPlatform({
+      gatewayPort: 0,
+      services: ['webapp'],
+      waitReady: true,
+      readyTimeoutMs: 60_000,
+      quiet: true,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('when the browser asks for / or a deep link, the gateway serves the web UI page; API prefixes are not the UI', async () => {
+    const home = await fetch(`${platform.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await home.text();
+    expect(html).toContain('<div id="root">');
+
+    const deep = await fetch(`${platform.url}/some/client/route`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe(html);
+
+    const api = await fetch(`${platform.url}/yoloapi/readyz`);
+    expect(api.status).toBe(503);
+    expect((await errorOf(api)).message).toMatch(/^yolo-api is not running: not started/);
+  });
+});
