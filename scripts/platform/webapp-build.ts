@@ -24,6 +24,11 @@ export async function ensureWebappBuild(
   log: Logger,
   quiet: boolean,
 ): Promise<string | null> {
+  if (env.WEBAPP_DIST) {
+    // A build chosen by the user is served as is; the automatic build only writes webapp/dist.
+    const index = join(env.WEBAPP_DIST, 'index.html');
+    return existsSync(index) ? null : `WEBAPP_DIST has no index.html (${index})`;
+  }
   if (webappBuildReason(env) === null) return null;
   return withBuildLock(async () => {
     const why = webappBuildReason(env);
