@@ -156,7 +156,7 @@ export class Cluster extends Construct {
       minSize: props.minInstances,
       maxSize: props.maxInstances,
       vpcZoneIdentifier: props.subnetIds,
-      launchTemplate: { id: this.launchTemplate.id, version: '$Latest' },
+      launchTemplate: { name: this.launchTemplate.name, version: '$Latest' },
       healthCheckType: 'EC2',
       // Managed termination protection: ECS decides which instance may go (none running tasks).
       protectFromScaleIn: true,
