@@ -7,6 +7,7 @@
  * Usage:
  *   pnpm bench [--images N] [--models yolo,depth] [--out docs/benchmarks.md] [--json artifacts/bench.json]
  *              [--saturation-requests N] [--saturation-seconds S] [--max-concurrency N]
+ *              [--paired-rounds N]
  *
  * Examples:
  *   pnpm bench                         64 images, writes the table into docs/benchmarks.md
@@ -34,6 +35,7 @@ interface Args {
   saturationRequests: number;
   saturationSeconds: number;
   maxConcurrency: number;
+  pairedRounds: number;
 }
 
 class UsageError extends Error {}
@@ -52,6 +54,7 @@ function parseArgs(argv: string[]): Args {
         'saturation-requests': { type: 'string' },
         'saturation-seconds': { type: 'string' },
         'max-concurrency': { type: 'string' },
+        'paired-rounds': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -76,6 +79,7 @@ function parseArgs(argv: string[]): Args {
     saturationRequests: int('saturation-requests', 48),
     saturationSeconds: int('saturation-seconds', 30),
     maxConcurrency: int('max-concurrency', 16),
+    pairedRounds: int('paired-rounds', 3),
   };
 }
 
@@ -96,6 +100,7 @@ export async function main(args: Args): Promise<number> {
       saturationRequestsPerStep: args.saturationRequests,
       saturationMaxSecondsPerStep: args.saturationSeconds,
       maxConcurrency: args.maxConcurrency,
+      pairedRounds: args.pairedRounds,
       log,
     });
   } finally {

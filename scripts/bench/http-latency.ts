@@ -22,6 +22,8 @@ export interface HttpLatencyResult {
   gatewayOverheadP50Ms: number | null;
   /** Server-reported stage timings of the direct requests. */
   stages: StageTimings;
+  /** Raw `session.run` times taken in the same rounds (when a raw runner was given). */
+  rawInterleaved: LatencyStats | null;
   failures: number;
 }
 
@@ -49,6 +51,8 @@ export async function measureHttpLatency(opts: {
   rounds: number;
   warmup?: number;
   timeoutMs?: number;
+  /** Runs raw inference on image i and returns its time in ms; called once per round, between the requests. */
+  rawRun?: (i: number) => Promise<number>;
 }): Promise<HttpLatencyResult> {
   const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
   const runStartedAt = performance.now();
@@ -60,13 +64,24 @@ export async function measureHttpLatency(opts: {
   });
   const direct: RequestRecord[] = [];
   const gateway: RequestRecord[] = [];
+  const raw: number[] = [];
   try {
     const warmup = opts.warmup ?? 3;
     for (let i = -warmup; i < opts.rounds; i++) {
       const image = opts.images[((i % opts.images.length) + opts.images.length) % opts.images.length]!;
       // Alternate which goes first so neither always follows the other.
-      const order: ('direct' | 'gateway')[] = i % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct'];
+      const order: ('raw' | 'direct' | 'gateway')[] =
+        i % 2 === 0 ? ['raw', 'direct', 'gateway'] : ['gateway', 'direct', 'raw'];
       for (const which of order) {
+        if (which === 'raw') {
+          if (opts.rawRun) {
+            const ms = await opts.rawRun(
+              ((i % opts.images.length) + opts.images.length) % opts.images.length,
+            );
+            if (i >= 0) raw.push(ms);
+          }
+          continue;
+        }
         if (which === 'gateway' && !opts.gatewayUrl) continue;
         const url = which === 'direct' ? opts.directUrl : opts.gatewayUrl!;
         const record = await sendLoadRequest(ctx(url), opts.api, image, `bench-${which}-${i + warmup}`, 0);
@@ -91,6 +106,7 @@ export async function measureHttpLatency(opts: {
     gateway: gatewayStats,
     gatewayOverheadP50Ms: gatewayStats ? gatewayStats.p50 - directStats.p50 : null,
     stages: summarizeStages(direct),
+    rawInterleaved: computeLatencyStats(raw),
     failures: [...direct, ...gateway].filter((r) => !r.ok).length,
   };
 }

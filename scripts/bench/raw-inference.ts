@@ -117,3 +117,36 @@ export async function measureRawInference(opts: {
     for (const s of sessions) await s.session.release();
   }
 }
+
+export interface RawRunner {
+  /** Runs tensor i once and returns the time of `session.run` in ms. */
+  run(i: number): Promise<number>;
+  release(): Promise<void>;
+}
+
+/** A session with the given settings kept open, for raw runs interleaved with HTTP requests. */
+export async function createRawRunner(opts: {
+  modelPath: string;
+  inputName: string;
+  tensors: readonly ort.Tensor[];
+  config: SessionConfig;
+}): Promise<RawRunner> {
+  const session = await ort.InferenceSession.create(
+    opts.modelPath,
+    buildSessionOptions({
+      intraOpThreads: opts.config.intraOpNumThreads,
+      interOpThreads: 1,
+      graphOptimizationLevel: opts.config.graphOptimizationLevel,
+      device: 'cpu',
+    }),
+  );
+  await session.run({ [opts.inputName]: opts.tensors[0]! });
+  return {
+    async run(i) {
+      const started = performance.now();
+      await session.run({ [opts.inputName]: opts.tensors[i % opts.tensors.length]! });
+      return performance.now() - started;
+    },
+    release: () => session.release(),
+  };
+}

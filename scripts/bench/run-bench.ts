@@ -10,12 +10,18 @@ import { type BenchResult, checkTargets, computeRatios, type ModelBench } from '
 import { measureHttpLatency } from './http-latency.ts';
 import { describeMachine } from './machine-info.ts';
 import {
+  createRawRunner,
   measureRawInference,
   preprocessToTensor,
   readModelInput,
   type SessionConfig,
 } from './raw-inference.ts';
-import { CONCURRENCY_LADDER, measureSaturation } from './saturation.ts';
+import {
+  CONCURRENCY_LADDER,
+  measurePairedThroughput,
+  measureSaturation,
+  type PairedThroughput,
+} from './saturation.ts';
 
 export interface BenchEndpoints {
   /** Base URL of the service itself, per model key. */
@@ -35,6 +41,8 @@ export interface BenchOptions {
   saturationMaxSecondsPerStep: number;
   /** Highest concurrency of the saturation ladder. */
   maxConcurrency: number;
+  /** Alternating raw/HTTP blocks for the throughput ratio. */
+  pairedRounds: number;
   log?: (line: string) => void;
 }
 
@@ -64,28 +72,56 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       );
     const directUrl = opts.endpoints.direct[spec.key];
     if (!directUrl) throw new Error(`no direct URL for ${spec.key}`);
-    log(`[${spec.label}] HTTP concurrency 1, direct and via gateway, interleaved`);
-    const http = await measureHttpLatency({
-      api: spec.api,
-      directUrl,
-      gatewayUrl: opts.endpoints.gateway,
-      images: opts.images,
-      rounds: opts.images.length,
+    const rawRunner = await createRawRunner({
+      modelPath: spec.modelPath,
+      inputName: input.name,
+      tensors,
+      config: opts.sessionConfigs[0]!,
     });
-    log(
-      `  direct p50 ${http.direct.p50.toFixed(1)} ms, gateway p50 ${http.gateway?.p50.toFixed(1) ?? 'n/a'} ms`,
-    );
-    log(`[${spec.label}] saturation ladder`);
-    const saturation = await measureSaturation({
-      api: spec.api,
-      url: directUrl,
-      images: opts.images,
-      requestsPerStep: opts.saturationRequestsPerStep,
-      maxSecondsPerStep: opts.saturationMaxSecondsPerStep,
-      ladder: CONCURRENCY_LADDER.filter((c) => c <= opts.maxConcurrency),
-    });
-    for (const s of saturation.steps)
-      log(`  c=${s.concurrency}: ${s.throughputRps.toFixed(2)} req/s, p50 ${s.p50Ms?.toFixed(1)} ms`);
+    let http: Awaited<ReturnType<typeof measureHttpLatency>>;
+    let saturation: Awaited<ReturnType<typeof measureSaturation>>;
+    let paired: PairedThroughput;
+    try {
+      log(`[${spec.label}] concurrency 1: raw run, direct HTTP, gateway HTTP, interleaved per image`);
+      http = await measureHttpLatency({
+        api: spec.api,
+        directUrl,
+        gatewayUrl: opts.endpoints.gateway,
+        images: opts.images,
+        rounds: opts.images.length,
+        rawRun: rawRunner.run,
+      });
+      log(
+        `  raw p50 ${http.rawInterleaved?.p50.toFixed(1)} ms, direct p50 ${http.direct.p50.toFixed(1)} ms, gateway p50 ${http.gateway?.p50.toFixed(1) ?? 'n/a'} ms`,
+      );
+      log(`[${spec.label}] saturation ladder`);
+      saturation = await measureSaturation({
+        api: spec.api,
+        url: directUrl,
+        images: opts.images,
+        requestsPerStep: opts.saturationRequestsPerStep,
+        maxSecondsPerStep: opts.saturationMaxSecondsPerStep,
+        ladder: CONCURRENCY_LADDER.filter((c) => c <= opts.maxConcurrency),
+      });
+      for (const s of saturation.steps) {
+        log(`  c=${s.concurrency}: ${s.throughputRps.toFixed(2)} req/s, p50 ${s.p50Ms?.toFixed(1)} ms`);
+      }
+      log(`[${spec.label}] throughput at c=${saturation.atConcurrency}, blocks alternating with raw runs`);
+      paired = await measurePairedThroughput({
+        api: spec.api,
+        url: directUrl,
+        images: opts.images,
+        concurrency: Math.max(1, saturation.atConcurrency),
+        rounds: opts.pairedRounds,
+        rawRunsPerBlock: Math.min(16, Math.max(4, opts.images.length)),
+        rawRun: rawRunner.run,
+      });
+      log(
+        `  raw ${paired.rawRunsPerSecond.toFixed(2)} runs/s, HTTP ${paired.httpRps.toFixed(2)} req/s (${paired.ratio.toFixed(2)}x)`,
+      );
+    } finally {
+      await rawRunner.release();
+    }
     const ref = raw[0]!;
     const model: ModelBench = {
       key: spec.key,
@@ -98,7 +134,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       raw,
       http,
       saturation,
-      ratios: computeRatios(ref.latencyMs, ref.throughputPerSecond, http, saturation),
+      paired,
+      ratios: computeRatios(ref.latencyMs, http, paired),
     };
     models.push(model);
   }
