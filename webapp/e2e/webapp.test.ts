@@ -5,7 +5,7 @@
  * scripts/platform/start-platform.ts on random ports. The platform builds webapp/dist when stale.
  * Screenshots of each state go to artifacts/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, samplesDir } from '@mlip/catalogue';
@@ -19,6 +19,12 @@ const SCREENSHOTS_DIR = join(ARTIFACTS_DIR, 'screenshots');
 const BUS_JPG = join(samplesDir(), 'bus.jpg');
 /** The UI's default confidence threshold (analysis-view.tsx). */
 const DEFAULT_MIN_CONFIDENCE = 0.25;
+
+/** Width and height from a PNG's IHDR chunk (after checking the signature). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
 
 const isPost = (response: Response, path: string) =>
   response.request().method() === 'POST' && new URL(response.url()).pathname === path;
@@ -52,7 +58,7 @@ describe('web UI end to end', () => {
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   });
 
   afterAll(async () => {
@@ -167,6 +173,36 @@ describe('web UI end to end', () => {
     expect(bus.x + bus.width).toBeLessThanOrEqual(photo.x + photo.width + 3);
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'webapp-05-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('when a sample is picked, downloads the results JSON, the annotated PNG and the depth PNG', async () => {
+    const detectAnswer = page.waitForResponse((r) => isPost(r, '/yoloapi/v1/detect'));
+    const depthAnswer = page.waitForResponse((r) => isPost(r, '/depthapi/v1/depth'), { timeout: 120_000 });
+    await page.getByRole('button', { name: 'Bus in a street' }).click();
+    const detection = (await (await detectAnswer).json()) as DetectionResponse;
+    await depthAnswer;
+    await page.getByTestId('depth-map').waitFor();
+    // The bundled sample is the 480x640 copy served by the webapp server.
+    expect(detection.image).toEqual({ width: 480, height: 640 });
+
+    const saved: Record<string, Buffer> = {};
+    for (const name of ['results (JSON)', 'annotated image (PNG)', 'depth map (PNG)']) {
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: `Download ${name}` }).click();
+      const file = await download;
+      const path = join(tempDir, file.suggestedFilename());
+      await file.saveAs(path);
+      saved[file.suggestedFilename()] = readFileSync(path);
+    }
+
+    expect(Object.keys(saved).sort()).toEqual(['bus-boxes.png', 'bus-depth.png', 'bus-results.json']);
+    const results = JSON.parse(saved['bus-results.json']!.toString());
+    expect(results.detection.requestId).toBe(detection.requestId);
+    expect(
+      results.visibleDetections.every((d: { confidence: number }) => d.confidence >= DEFAULT_MIN_CONFIDENCE),
+    ).toBe(true);
+    expect(pngSize(saved['bus-boxes.png']!)).toEqual({ width: 480, height: 640 });
+    expect(pngSize(saved['bus-depth.png']!)).toEqual({ width: 480, height: 640 });
   });
 
   it('when the depth service stops, its status badge turns red and detection stays green', async () => {

@@ -105,6 +105,25 @@ describe('analysis of an uploaded image', () => {
     expect(screen.getByTestId('depth-map')).toHaveStyle({ opacity: '0.3' });
   });
 
+  it('when images are dropped or pasted, queues each one and shows a gallery', async () => {
+    renderApp();
+
+    fireEvent.drop(screen.getByRole('region', { name: 'Add images' }), {
+      dataTransfer: { files: [imageFile('dropped.jpg')] },
+    });
+    fireEvent.paste(document, { clipboardData: { files: [imageFile('pasted.jpg')] } });
+
+    const items = await screen.findAllByTestId('gallery-item');
+    expect(items.map((i) => i.textContent)).toEqual([
+      expect.stringContaining('dropped.jpg'),
+      expect.stringContaining('pasted.jpg'),
+    ]);
+    await waitFor(() => expect(requests.depth).toBe(2));
+    // One request per image, even though the detail view moved from the first to the second.
+    expect(requests.detect).toBe(2);
+    expect(screen.getByRole('article')).toHaveAccessibleName('Results for pasted.jpg');
+  });
+
   it('when detection answers UNSUPPORTED_MEDIA_TYPE, shows a readable message and skips depth', async () => {
     server.use(
       http.post(apiPaths.detect, () =>

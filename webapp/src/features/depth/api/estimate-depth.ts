@@ -27,7 +27,8 @@ export function depthQueryOptions(
 ) {
   return queryOptions({
     queryKey: depthQueryKey(imageId, colormap),
-    queryFn: ({ signal }) => estimateDepth(image, { colormap, boxes: boxes ?? [] }, signal),
+    // No abort signal, as for detection: an answer still wanted elsewhere is not sent twice.
+    queryFn: () => estimateDepth(image, { colormap, boxes: boxes ?? [] }),
     enabled: boxes !== undefined,
   });
 }

@@ -21,6 +21,8 @@ export const detectionQueryKey = (imageId: string) => ['detection', imageId] as 
 export function detectionQueryOptions(imageId: string, image: File) {
   return queryOptions({
     queryKey: detectionQueryKey(imageId),
-    queryFn: ({ signal }) => detectObjects(image, signal),
+    // No abort signal on purpose: when the detail view unmounts while the gallery still wants the
+    // answer, TanStack Query would cancel the in-flight request and send it again.
+    queryFn: () => detectObjects(image),
   });
 }
