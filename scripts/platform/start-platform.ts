@@ -34,6 +34,8 @@ export interface StartPlatformOptions {
   services?: ServiceName[];
   /** Extra environment for the services (and for port/model lookups). */
   env?: Record<string, string>;
+  /** Extra environment for one service only (e.g. a small concurrency limit for a fault test). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** First directory searched for models and where the fetcher writes. @default MODELS_DIR, else <repo>/models */
   modelsDir?: string;
   /** Resolve only once every started service answers readyz 200. @default false */
@@ -304,6 +306,7 @@ function createProcess(
 ): ServiceProcess {
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
+    ...options.serviceEnv?.[slot.name],
     PORT: String(slot.port),
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? env.LOG_LEVEL ?? (options.quiet ? 'warn' : 'info'),

@@ -87,9 +87,9 @@ describe('startPlatform with stand-in services (real child processes)', () => {
       entries: { 'yolo-api': standIn(), webapp: standIn() },
       env: {
         YOLO_API_MODEL_PATH: '/models/custom.onnx',
-        FAKE_SERVICE: 'yolo-api',
         FAKE_READY_AFTER_MS: '300',
       },
+      serviceEnv: { 'yolo-api': { FAKE_SERVICE: 'yolo-api' }, webapp: { FAKE_SERVICE: 'webapp' } },
       buildWeb: false,
       waitReady: true,
       readyTimeoutMs: 60_000,
@@ -110,6 +110,8 @@ describe('startPlatform with stand-in services (real child processes)', () => {
       url: '/yoloapi/v1/detect?confidence=0.5',
       modelPath: '/models/custom.onnx',
     });
+    const web = await fetch(`${platform.url}/index.html`);
+    expect(((await web.json()) as { service: string }).service).toBe('webapp');
     expect(platform.status().services['yolo-api']).toMatchObject({
       state: 'running',
       ready: true,
