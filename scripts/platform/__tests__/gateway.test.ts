@@ -218,6 +218,49 @@ describe('gateway streaming', () => {
     expect(upstreamExpect).toBeUndefined();
   });
 
+  it('when the client disconnects mid-upload, the upstream request is aborted too (nothing left hanging)', async () => {
+    const upstreamClosed = deferred<boolean>();
+    const upstreamGotData = deferred();
+    onRequest = (req) => {
+      req.on('data', () => upstreamGotData.resolve());
+      req.on('close', () => upstreamClosed.resolve(req.complete));
+    };
+    const req = http.request({
+      host: '127.0.0.1',
+      port: gateway.port,
+      path: '/yoloapi/v1/detect',
+      method: 'POST',
+      headers: { 'content-length': '1000000' },
+      agent: false,
+    });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(1000));
+    await upstreamGotData.promise;
+
+    req.destroy();
+
+    expect(await upstreamClosed.promise).toBe(false);
+  });
+
+  it('when the client disconnects mid-download, the upstream response is closed too', async () => {
+    const upstreamResClosed = deferred<boolean>();
+    onRequest = (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first');
+      res.on('close', () => upstreamResClosed.resolve(res.writableFinished));
+    };
+    const req = http.request({ host: '127.0.0.1', port: gateway.port, path: '/yoloapi/slow', agent: false });
+    req.on('error', () => {});
+    req.end();
+    const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+    await once(res, 'data');
+
+    req.destroy();
+
+    expect(await upstreamResClosed.promise).toBe(false);
+  });
+
   it('when a 4 MB body goes through, both directions carry it byte for byte', async () => {
     onRequest = (req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
