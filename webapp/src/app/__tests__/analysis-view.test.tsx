@@ -105,6 +105,21 @@ describe('analysis of an uploaded image', () => {
     expect(screen.getByTestId('depth-map')).toHaveStyle({ opacity: '0.3' });
   });
 
+  it('when another colour map is chosen, asks for that depth map once and reuses answers already received', async () => {
+    const { user } = await uploadBus();
+    await screen.findByTestId('depth-map');
+
+    await user.selectOptions(screen.getByLabelText('Colour map'), 'turbo');
+    await waitFor(() => expect(requests.depth).toBe(2));
+    await screen.findByTestId('depth-map');
+    await user.selectOptions(screen.getByLabelText('Colour map'), 'inferno');
+    await user.selectOptions(screen.getByLabelText('Colour map'), 'turbo');
+
+    expect(screen.getByTestId('depth-map')).toBeInTheDocument();
+    expect(requests.depth).toBe(2);
+    expect(requests.detect).toBe(1);
+  });
+
   it('when images are dropped or pasted, queues each one and shows a gallery', async () => {
     renderApp();
 
