@@ -1,17 +1,13 @@
 /** scripts/build-and-push.ts with `docker` replaced by the recording stand-in and ECR in moto_server. */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDockerCalls } from './helpers/docker-record.ts';
 import { awsJson, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
 import { skipWithoutTools } from './helpers/required-tools.ts';
 import { runScript } from './helpers/run-script.ts';
-
-interface DockerCall {
-  args: string[];
-  stdin: string;
-}
 
 let moto: MotoServer;
 let work: string;
@@ -43,12 +39,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function calls(record: string): DockerCall[] {
-  return readFileSync(record, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as DockerCall);
-}
+const calls = readDockerCalls;
 
 describe.skipIf(skip)('scripts/build-and-push.ts', () => {
   it('when pushing one service, logs in to ECR, builds for linux/amd64 and pushes the given and moving tags', async () => {
