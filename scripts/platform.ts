@@ -34,6 +34,19 @@ interface Args {
 }
 
 const USAGE = `usage: pnpm platform [--port N] [--only ${SERVICE_NAMES.join(',')}] [--no-web] [--models-dir DIR] [--no-fetch] [--no-restart] [--host ADDR]`;
+const HELP = `${USAGE}
+
+  --port N, -p N     gateway port (default GATEWAY_PORT, else 8080; 0 = any free port)
+  --only a,b         run only these services; the others answer 503 through the gateway
+  --no-web           do not build or run the web UI
+  --models-dir DIR   first place to look for models and where missing ones are downloaded
+  --no-fetch         do not download missing models
+  --no-restart       do not restart a crashed service
+  --host ADDR        gateway listen address (default 127.0.0.1)
+
+Environment: GATEWAY_PORT, YOLO_API_PORT, DEPTH_API_PORT, WEBAPP_PORT, MODELS_DIR, SHARED_DIR,
+YOLO_API_MODEL_PATH, DEPTH_API_MODEL_PATH, LOG_LEVEL, WEBAPP_DIST. More: docs/local-platform.md
+`;
 const SETTLE_TIMEOUT_MS = 90_000;
 const log = createLogger('platform');
 
@@ -124,7 +137,7 @@ function handleSignals(platform: Platform): void {
 
 async function main(args: Args): Promise<number> {
   if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(HELP);
     return 0;
   }
   let services = args.only ?? [...SERVICE_NAMES];

@@ -84,7 +84,14 @@ export async function discoverModel(
     if (testModel) return testModel;
   }
   const expected = join(dirs[0]!, source.file);
-  return { path: expected, origin: 'missing', warning: `${source.file} not found in ${dirs.join(' or ')}` };
+  const key = Object.entries(MODELS).find(([, m]) => m.file === source.file)?.[0] ?? 'all';
+  return {
+    path: expected,
+    origin: 'missing',
+    warning:
+      `${source.file} not found in ${dirs.join(' or ')}; ${service} starts without a model and reports not-ready. ` +
+      `Fix: \`pnpm models:fetch ${key}\`, or copy the file into ${dirs[0]}, or set ${modelPathEnvName(service)}.`,
+  };
 }
 
 /** A verified copy wins; else the first copy present, flagged with what is wrong with it. */

@@ -51,6 +51,8 @@ describe('discoverModel', () => {
     expect(model?.warning).toContain(
       `${MODELS.yolo.file} not found in ${modelsDir} or ${join(shared, 'models')}`,
     );
+    expect(model?.warning).toContain('pnpm models:fetch yolo');
+    expect(model?.warning).toContain('YOLO_API_MODEL_PATH');
   });
 
   it('when MODELS_DIR holds a corrupt copy and SHARED_DIR a verified one, picks the verified one', async () => {
