@@ -6,7 +6,7 @@
  * Usage:
  *   pnpm run deploy [--env <env>] [--auto-approve] [--plan] [--backend-config <k=v>]... [--stack-dir <dir>] [--skip-synth]
  *
- *   --env             environment to deploy (default: dev); infra-tf reads it as MLIP_ENV
+ *   --env             environment to deploy (default: dev); infra-tf reads it as PLATFORM_ENV
  *   --auto-approve    apply without Terraform's interactive confirmation
  *   --plan            only show the plan
  *   --backend-config  passed to `terraform init` (remote state in S3: bucket=..., key=..., region=...)

@@ -36,10 +36,10 @@ export function callerAccount(region: string | undefined): string {
   }
 }
 
-/** `pnpm --filter @mlip/infra-tf synth` with the environment named in MLIP_ENV; returns the stack directory. */
+/** `pnpm --filter @mlip/infra-tf synth` with the environment named in PLATFORM_ENV (infra-tf/src/main.ts); returns the stack directory. */
 export function synthStack(envName: string, stackDir: string | undefined): string {
   process.stdout.write(`synthesizing the infra-tf stack for environment "${envName}"\n`);
-  runPnpm(['--filter', '@mlip/infra-tf', 'run', 'synth'], { env: { ...process.env, MLIP_ENV: envName } });
+  runPnpm(['--filter', '@mlip/infra-tf', 'run', 'synth'], { env: { ...process.env, PLATFORM_ENV: envName } });
   const dir = findStackDir(envName, stackDir);
   process.stdout.write(`stack directory: ${dir}\n`);
   return dir;
