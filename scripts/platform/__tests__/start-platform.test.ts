@@ -141,6 +141,55 @@ describe('startPlatform with stand-in services (real child processes)', () => {
   });
 });
 
+describe('startPlatform supervision with a stand-in service', () => {
+  it('when a service port is taken, fails naming the port and the variable that moves it', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      await expect(
+        startPlatform({
+          gatewayPort: 0,
+          services: ['yolo-api'],
+          entries: { 'yolo-api': standIn() },
+          env: { YOLO_API_PORT: String(port) },
+          quiet: true,
+        }),
+      ).rejects.toThrow(`yolo-api port ${port} is in use; set YOLO_API_PORT to another port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('when restart is on and a service is killed, it comes back by itself and the gateway routes to it again', async () => {
+    const platform = await startPlatform({
+      gatewayPort: 0,
+      services: ['depth-api'],
+      entries: { 'depth-api': standIn() },
+      env: { DEPTH_API_MODEL_PATH: '/models/stand-in.onnx' },
+      restart: true,
+      waitReady: true,
+      quiet: true,
+    });
+    try {
+      const firstPid = platform.status().services['depth-api'].pid;
+      await platform.killService('depth-api', 'SIGKILL');
+      expect(platform.status().services['depth-api'].reason).toMatch(
+        /^crashed \(killed by SIGKILL\); restarting in 1 s$/,
+      );
+
+      await platform.waitReady('depth-api', 30_000);
+
+      const report = platform.status().services['depth-api'];
+      expect(report).toMatchObject({ state: 'running', ready: true, restarts: 1 });
+      expect(report.pid).not.toBe(firstPid);
+      expect((await fetch(`${platform.url}/depthapi/v1/depth`)).status).toBe(200);
+    } finally {
+      await platform.stop();
+    }
+  });
+});
+
 const yoloPresent = serviceEntry('yolo-api').present;
 if (!yoloPresent)
   console.warn(
