@@ -18,6 +18,7 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { ERROR_RESPONSE_SCHEMA, errorResponses, OpenApiBuilder, type OpenApiOperation } from './openapi.ts';
 import { ReadinessState } from './readiness.ts';
 import { requestContextMiddleware } from './request-context.ts';
+import type { UrlFetchOptions } from './url-fetcher.ts';
 
 /** What a service's loaded model offers the kit. */
 export interface ModelHandle {
@@ -70,6 +71,11 @@ export interface StartOptions<C> {
   /** Typed values that win over the environment (tests). */
   overrides?: Partial<C>;
   logger?: Logger;
+  /**
+   * URL fetch policy overrides. Only for tests that serve images from 127.0.0.1: production always
+   * uses the default public-address policy and system DNS.
+   */
+  urlFetch?: Pick<UrlFetchOptions, 'isAddressAllowed' | 'resolve'>;
 }
 
 export interface WebServer<C extends CommonConfig, M extends ModelHandle> {
@@ -116,7 +122,7 @@ export async function startWebServer<C extends CommonConfig, M extends ModelHand
     activeRequests: 0,
     stopping: undefined,
   };
-  const context = createContext(definition, config, log, prefix, lifecycle);
+  const context = createContext(definition, config, log, prefix, lifecycle, options.urlFetch);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -145,6 +151,7 @@ function createContext<C extends CommonConfig, M extends ModelHandle>(
   log: Logger,
   prefix: string,
   lifecycle: Lifecycle<M>,
+  urlFetch: StartOptions<C>['urlFetch'],
 ): ServiceContext<C, M> {
   const metrics = createServiceMetrics(definition.service.name);
   const readiness = new ReadinessState();
@@ -190,7 +197,12 @@ function createContext<C extends CommonConfig, M extends ModelHandle>(
     inputLimits: {
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,
-      url: { allowlist: config.urlAllowlist, maxBytes: config.urlMaxBytes, timeoutMs: config.urlTimeoutMs },
+      url: {
+        allowlist: config.urlAllowlist,
+        maxBytes: config.urlMaxBytes,
+        timeoutMs: config.urlTimeoutMs,
+        ...urlFetch,
+      },
     },
     model,
     runInference: (job) =>

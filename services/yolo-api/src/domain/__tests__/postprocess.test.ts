@@ -32,7 +32,7 @@ function v5Output(
 ) {
   const stride = 5 + classes;
   const data = new Float32Array(anchors.length * stride);
-  anchors.forEach((a, i) => data.set([a.cx, a.cy, a.w, a.h, a.obj, ...a.scores], i * stride));
+  for (const [i, a] of anchors.entries()) data.set([a.cx, a.cy, a.w, a.h, a.obj, ...a.scores], i * stride);
   return { data, dims: [1, anchors.length, stride] };
 }
 
