@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { getService, MODELS, REPO_ROOT, testModelsDir } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../docker/copy-models.ts';
+import { gradientPng } from '../lib/sample-image.ts';
 import { freePort } from './helpers/moto-server.ts';
 import { type RunningBundle, readImageRuntime, startBundle, waitForOk } from './helpers/run-bundle.ts';
 import { runScript } from './helpers/run-script.ts';
@@ -83,6 +84,18 @@ describe.skipIf(!entryExists(yoloEntry))(`yolo-api production bundle (${yoloEntr
     expect(((await res.json()) as { status: string }).status).toBe('ready');
   });
 
+  it('when sent an image, detects with the bundled sharp and ONNX Runtime', async () => {
+    const res = await fetch(`${bundle!.url}${service.pathPrefix}/v1/detect`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: gradientPng(),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as { detections: unknown[]; image: { width: number; height: number } };
+    expect(Array.isArray(body.detections)).toBe(true);
+    expect(body.image).toEqual({ width: 96, height: 64 });
+  });
+
   it('when sent SIGTERM (docker stop), exits by itself well before the stop timeout', async () => {
     expect(bundle, 'the bundle must be running').toBeDefined();
     const exit = await bundle!.stop(25_000);
@@ -122,10 +135,23 @@ describe.skipIf(!entryExists(depthEntry))(`depth-api production bundle (${depthE
       bundleDir,
       runtime,
       port: await freePort(),
-      extraEnv: { MODELS_DIR: modelsDir, MODEL_PATH: join(modelsDir, MODELS.depth.file) },
+      // only MODELS_DIR, the variable the image sets: the service finds the catalogue file in it
+      extraEnv: { MODELS_DIR: modelsDir },
     });
     const res = await waitForOk(bundle, service.healthPath, 90_000);
     expect(((await res.json()) as { status: string }).status).toBe('ready');
+  });
+
+  it('when sent an image, answers a depth map of the same size', async () => {
+    const res = await fetch(`${bundle!.url}${service.pathPrefix}/v1/depth?format=json`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: gradientPng(),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as { depthMap: { width: number; height: number; base64: string } };
+    expect([body.depthMap.width, body.depthMap.height]).toEqual([96, 64]);
+    expect(body.depthMap.base64.length).toBeGreaterThan(0);
   });
 });
 
