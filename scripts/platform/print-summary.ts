@@ -9,6 +9,21 @@ export function formatSummary(status: PlatformStatus, publicHost = 'localhost'):
   const lines = ['', paint('bold', '  service    state        port   model / reason')];
   for (const row of rows)
     lines.push(`  ${row.name.padEnd(10)} ${stateCell(row)} ${String(row.port).padEnd(6)} ${detail(row)}`);
+  for (const row of rows) {
+    if (row.model?.origin === 'test-model') {
+      lines.push(
+        '',
+        paint(
+          'red',
+          `  !! ${row.name} answers come from a generated TEST model, not the real one: results are synthetic.`,
+        ),
+        paint(
+          'red',
+          '  !! Put the real model into MODELS_DIR (pnpm models:fetch) and restart; see docs/local-platform.md.',
+        ),
+      );
+    }
+  }
   lines.push('', paint('bold', `  Gateway on ${base} (routes like the AWS load balancer):`));
   lines.push(`  web UI      ${base}/`);
   for (const name of ['yolo-api', 'depth-api'] as ServiceName[]) {

@@ -80,6 +80,10 @@ describe('pnpm platform (CLI)', () => {
         await fetch(`http://127.0.0.1:${port}/__platform/status`)
       ).json()) as PlatformStatus;
       const pid = status.services['depth-api'].pid!;
+      // Without a real Depth Anything file the runner uses the generated stand-in, and says so loudly.
+      if (status.services['depth-api'].model?.origin === 'test-model') {
+        expect(output()).toContain('!! depth-api answers come from a generated TEST model');
+      }
       expect(isAlive(pid)).toBe(true);
 
       child.kill('SIGTERM');
