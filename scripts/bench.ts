@@ -7,11 +7,12 @@
  * Usage:
  *   pnpm bench [--images N] [--models yolo,depth] [--out docs/benchmarks.md] [--json artifacts/bench.json]
  *              [--saturation-requests N] [--saturation-seconds S] [--max-concurrency N]
- *              [--paired-rounds N]
+ *              [--paired-rounds N] [--service-env KEY=VALUE]...
  *
  * Examples:
  *   pnpm bench                         64 images, writes the table into docs/benchmarks.md
  *   pnpm bench --images 8 --models yolo --out /tmp/bench.md --json /tmp/bench.json
+ *   pnpm bench --models yolo --service-env ORT_INTRA_OP_THREADS=1 --service-env MAX_CONCURRENCY=2 --out /tmp/b.md
  *
  * Starts its own platform (real services + gateway) on free ports and stops it at the end.
  * Exit codes: 0 done (targets printed, PASS or FAIL), 1 the run failed, 2 invalid arguments.
@@ -23,7 +24,7 @@ import { ARTIFACTS_DIR, cocoDir, REPO_ROOT } from '@mlip/catalogue';
 import { resolveBenchModels } from './bench/bench-models.ts';
 import { renderBenchMarkdown, writeSection } from './bench/render-markdown.ts';
 import { runBench } from './bench/run-bench.ts';
-import { BENCH_SESSION_CONFIGS, SERVICE_ENV } from './bench/session-configs.ts';
+import { DEFAULT_SERVICE_ENV, sessionConfigsFor } from './bench/session-configs.ts';
 import { startBenchPlatform } from './bench/start-bench-platform.ts';
 import { loadImagesFromDirs } from './load/image-source.ts';
 
@@ -36,12 +37,13 @@ interface Args {
   saturationSeconds: number;
   maxConcurrency: number;
   pairedRounds: number;
+  serviceEnv: Record<string, string>;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | string[] | undefined>;
   try {
     ({ values } = parseNodeArgs({
       args: argv,
@@ -55,6 +57,7 @@ function parseArgs(argv: string[]): Args {
         'saturation-seconds': { type: 'string' },
         'max-concurrency': { type: 'string' },
         'paired-rounds': { type: 'string' },
+        'service-env': { type: 'string', multiple: true },
       },
     }));
   } catch (err) {
@@ -63,19 +66,29 @@ function parseArgs(argv: string[]): Args {
   const int = (name: string, fallback: number) => {
     const raw = values[name];
     if (raw === undefined) return fallback;
+    if (typeof raw !== 'string') throw new UsageError(`--${name} given twice`);
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0)
       throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
     return n;
   };
-  const models = (values.models ?? 'yolo,depth').split(',').map((m) => m.trim());
+  const serviceEnv: Record<string, string> = { ...DEFAULT_SERVICE_ENV };
+  for (const pair of (values['service-env'] as string[] | undefined) ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--service-env expects KEY=VALUE, got "${pair}"`);
+    serviceEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const models = String(values.models ?? 'yolo,depth')
+    .split(',')
+    .map((m) => m.trim());
   for (const m of models)
     if (m !== 'yolo' && m !== 'depth') throw new UsageError(`--models: unknown model "${m}" (yolo, depth)`);
   return {
     images: int('images', 64),
     models,
-    out: resolve(values.out ?? join(REPO_ROOT, 'docs', 'benchmarks.md')),
-    json: resolve(values.json ?? join(ARTIFACTS_DIR, 'bench.json')),
+    out: resolve(String(values.out ?? join(REPO_ROOT, 'docs', 'benchmarks.md'))),
+    json: resolve(String(values.json ?? join(ARTIFACTS_DIR, 'bench.json'))),
+    serviceEnv,
     saturationRequests: int('saturation-requests', 48),
     saturationSeconds: int('saturation-seconds', 30),
     maxConcurrency: int('max-concurrency', 16),
@@ -88,15 +101,15 @@ export async function main(args: Args): Promise<number> {
   const images = loadImagesFromDirs([join(cocoDir(), 'images', 'val2017')]).slice(0, args.images);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`bench: ${models.map((m) => m.label).join(', ')} over ${images.length} COCO val2017 images`);
-  const platform = await startBenchPlatform(models, SERVICE_ENV);
+  const platform = await startBenchPlatform(models, args.serviceEnv);
   let result: Awaited<ReturnType<typeof runBench>>;
   try {
     result = await runBench({
       models,
       images,
       endpoints: platform.endpoints,
-      sessionConfigs: BENCH_SESSION_CONFIGS,
-      serviceEnv: SERVICE_ENV,
+      sessionConfigs: sessionConfigsFor(args.serviceEnv),
+      serviceEnv: args.serviceEnv,
       saturationRequestsPerStep: args.saturationRequests,
       saturationMaxSecondsPerStep: args.saturationSeconds,
       maxConcurrency: args.maxConcurrency,

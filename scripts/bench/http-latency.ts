@@ -4,7 +4,7 @@
  * same machine load; the gateway overhead is the difference of the two p50s.
  */
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import type { LoadImage } from '../load/image-source.ts';
 import { computeLatencyStats, type LatencyStats } from '../load/latency-stats.ts';
 import type { LoadApi, RequestRecord } from '../load/request-record.ts';
@@ -20,6 +20,8 @@ export interface HttpLatencyResult {
   gateway: LatencyStats | null;
   /** gateway p50 - direct p50 (ms). */
   gatewayOverheadP50Ms: number | null;
+  /** Median of (gateway - direct) over the pairs sent back to back with the same image. */
+  gatewayOverheadPairedMedianMs: number | null;
   /** Server-reported stage timings of the direct requests. */
   stages: StageTimings;
   /** Raw `session.run` times taken in the same rounds (when a raw runner was given). */
@@ -105,8 +107,73 @@ export async function measureHttpLatency(opts: {
     direct: directStats,
     gateway: gatewayStats,
     gatewayOverheadP50Ms: gatewayStats ? gatewayStats.p50 - directStats.p50 : null,
+    gatewayOverheadPairedMedianMs: pairedMedianDifference(direct, gateway),
     stages: summarizeStages(direct),
     rawInterleaved: computeLatencyStats(raw),
     failures: [...direct, ...gateway].filter((r) => !r.ok).length,
+  };
+}
+
+function pairedMedianDifference(
+  direct: readonly RequestRecord[],
+  gateway: readonly RequestRecord[],
+): number | null {
+  const diffs: number[] = [];
+  for (let i = 0; i < Math.min(direct.length, gateway.length); i++) {
+    if (direct[i]!.ok && gateway[i]!.ok) diffs.push(gateway[i]!.latency_ms - direct[i]!.latency_ms);
+  }
+  return computeLatencyStats(diffs)?.p50 ?? null;
+}
+
+export interface ProbeOverhead {
+  path: string;
+  pairs: number;
+  directP50Ms: number;
+  gatewayP50Ms: number;
+  /** Median of per-pair differences. */
+  pairedMedianMs: number;
+}
+
+/**
+ * The gateway's own cost per request, without inference noise: a tiny GET (liveness) sent
+ * direct and through the gateway, back to back, many times.
+ */
+export async function measureGatewayProbe(opts: {
+  directUrl: string;
+  gatewayUrl: string;
+  path: string;
+  pairs: number;
+}): Promise<ProbeOverhead> {
+  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+  const direct: number[] = [];
+  const gateway: number[] = [];
+  const diffs: number[] = [];
+  const once = async (base: string) => {
+    const started = performance.now();
+    const res = await request(new URL(opts.path, base), { dispatcher });
+    await res.body.arrayBuffer();
+    if (res.statusCode !== 200) throw new Error(`GET ${opts.path} answered ${res.statusCode}`);
+    return performance.now() - started;
+  };
+  try {
+    for (let i = -10; i < opts.pairs; i++) {
+      const first = i % 2 === 0;
+      const a = await once(first ? opts.directUrl : opts.gatewayUrl);
+      const b = await once(first ? opts.gatewayUrl : opts.directUrl);
+      if (i < 0) continue;
+      const [d, g] = first ? [a, b] : [b, a];
+      direct.push(d);
+      gateway.push(g);
+      diffs.push(g - d);
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  return {
+    path: opts.path,
+    pairs: opts.pairs,
+    directP50Ms: computeLatencyStats(direct)!.p50,
+    gatewayP50Ms: computeLatencyStats(gateway)!.p50,
+    pairedMedianMs: computeLatencyStats(diffs)!.p50,
   };
 }

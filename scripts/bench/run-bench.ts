@@ -4,10 +4,11 @@
  * gateway, interleaved), then saturation throughput; all in the same process and run.
  */
 import { performance } from 'node:perf_hooks';
+import { SERVICES } from '@mlip/catalogue';
 import type { LoadImage } from '../load/image-source.ts';
 import type { BenchModelSpec } from './bench-models.ts';
 import { type BenchResult, checkTargets, computeRatios, type ModelBench } from './bench-result.ts';
-import { measureHttpLatency } from './http-latency.ts';
+import { measureGatewayProbe, measureHttpLatency, type ProbeOverhead } from './http-latency.ts';
 import { describeMachine } from './machine-info.ts';
 import {
   createRawRunner,
@@ -81,6 +82,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     let http: Awaited<ReturnType<typeof measureHttpLatency>>;
     let saturation: Awaited<ReturnType<typeof measureSaturation>>;
     let paired: PairedThroughput;
+    let probe: ProbeOverhead | null = null;
     try {
       log(`[${spec.label}] concurrency 1: raw run, direct HTTP, gateway HTTP, interleaved per image`);
       http = await measureHttpLatency({
@@ -94,6 +96,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       log(
         `  raw p50 ${http.rawInterleaved?.p50.toFixed(1)} ms, direct p50 ${http.direct.p50.toFixed(1)} ms, gateway p50 ${http.gateway?.p50.toFixed(1) ?? 'n/a'} ms`,
       );
+      if (opts.endpoints.gateway) {
+        probe = await measureGatewayProbe({
+          directUrl,
+          gatewayUrl: opts.endpoints.gateway,
+          path:
+            spec.api === 'detect' ? SERVICES['yolo-api'].livenessPath : SERVICES['depth-api'].livenessPath,
+          pairs: 200,
+        });
+        log(
+          `  gateway probe ${probe.path}: paired median +${probe.pairedMedianMs.toFixed(2)} ms over ${probe.pairs} pairs`,
+        );
+      }
       log(`[${spec.label}] saturation ladder`);
       saturation = await measureSaturation({
         api: spec.api,
@@ -135,6 +149,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       http,
       saturation,
       paired,
+      gatewayProbe: probe,
       ratios: computeRatios(ref.latencyMs, http, paired),
     };
     models.push(model);
