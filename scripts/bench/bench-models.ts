@@ -20,7 +20,7 @@ export interface BenchModelSpec {
   fallbackSize: number;
 }
 
-function findModel(file: string): string | null {
+export function findModel(file: string): string | null {
   for (const dir of [process.env.MODELS_DIR, join(REPO_ROOT, 'models'), testModelsDir()]) {
     if (dir && existsSync(join(dir, file))) return join(dir, file);
   }
