@@ -94,6 +94,37 @@ export async function decodeImage(bytes: Buffer, options: DecodeOptions): Promis
   }
 }
 
+/**
+ * Decode and resize in one sharp pipeline, for callers that never need the full-size pixels. libvips
+ * then shrinks while decoding (JPEG shrink-on-load): a 12 MP photo to 480x640 measured 46 ms instead
+ * of 139 ms for decode-then-resize (equal for small images). `targetSize` gets the oriented size.
+ */
+export async function decodeImageResized(
+  bytes: Buffer,
+  options: DecodeOptions,
+  targetSize: (size: { width: number; height: number }) => { width: number; height: number },
+): Promise<{ width: number; height: number; resized: RgbImage }> {
+  const size = await readImageSize(bytes, options);
+  const target = targetSize(size);
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error' })
+      .rotate()
+      .flatten({ background: { r: 255, g: 255, b: 255 } })
+      .toColourspace('srgb')
+      .resize(target.width, target.height, { fit: 'fill', kernel: 'linear' })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+    return { ...size, resized: { data, width: info.width, height: info.height } };
+  } catch (cause) {
+    if (/pixel limit/i.test((cause as Error).message ?? '')) {
+      throw apiError('IMAGE_TOO_LARGE', `image is over the limit of ${options.maxPixels} pixels`, { cause });
+    }
+    throw apiError('UNDECODABLE_IMAGE', 'the image cannot be decoded (corrupt or truncated)', { cause });
+  }
+}
+
 /** Resizes raw RGB pixels to exactly width x height (bilinear, like OpenCV's INTER_LINEAR). */
 export async function resizeRgb(image: RgbImage, width: number, height: number): Promise<RgbImage> {
   if (image.width === width && image.height === height) return image;

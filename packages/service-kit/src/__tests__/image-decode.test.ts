@@ -4,7 +4,14 @@ import { samplesDir } from '@mlip/catalogue';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
-import { decodeImage, encodeJpeg, readImageSize, resizeRgb, sniffImageFormat } from '../image-decode.ts';
+import {
+  decodeImage,
+  decodeImageResized,
+  encodeJpeg,
+  readImageSize,
+  resizeRgb,
+  sniffImageFormat,
+} from '../image-decode.ts';
 import { pngDeclaring } from './fixtures.ts';
 
 const limits = { maxPixels: 40_000_000 };
@@ -107,5 +114,24 @@ describe('image decoding adapter', () => {
     const back = await sharp(jpeg).raw().toBuffer();
     expect(back[1]).toBeGreaterThan(200);
     expect(back[0]).toBeLessThan(60);
+  });
+
+  it('decodeImageResized gives the oriented original size to the sizing callback and returns exactly that size', async () => {
+    const rotated = await sharp(bus).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const seen: { width: number; height: number }[] = [];
+    const out = await decodeImageResized(rotated, limits, (size) => {
+      seen.push(size);
+      return { width: 640, height: 480 };
+    });
+    expect(seen).toEqual([{ width: 1080, height: 810 }]);
+    expect([out.width, out.height]).toEqual([1080, 810]);
+    expect([out.resized.width, out.resized.height, out.resized.data.length]).toEqual([
+      640,
+      480,
+      640 * 480 * 3,
+    ]);
+    expect(
+      await codeOf(decodeImageResized(pngDeclaring(30_000, 30_000), limits, () => ({ width: 1, height: 1 }))),
+    ).toBe('IMAGE_TOO_LARGE');
   });
 });
