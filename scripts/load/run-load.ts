@@ -68,8 +68,15 @@ export async function runLoad(plan: LoadPlan): Promise<LoadRun> {
     records.push(record);
     plan.onRecord?.(record);
   };
-  /** Sleeps up to `ms`, never past the deadline. */
-  const pause = (ms: number) => sleep(Math.max(0, Math.min(ms, deadline - performance.now())));
+  /**
+   * Sleeps `ms`, or until the deadline when that comes first; false in that case. Timers can fire
+   * a millisecond early, so the caller trusts this answer rather than re-reading the clock.
+   */
+  const pause = async (ms: number): Promise<boolean> => {
+    const remaining = deadline - performance.now();
+    await sleep(Math.max(0, Math.min(ms, remaining)));
+    return ms < remaining;
+  };
 
   try {
     const schedule = plan.schedule;
@@ -78,11 +85,17 @@ export async function runLoad(plan: LoadPlan): Promise<LoadRun> {
       await Promise.all(
         Array.from({ length: workers }, async (_, user) => {
           // Users start staggered over one think time so they do not fire in lockstep.
-          if (schedule.kind === 'users' && user > 0) await pause(sampleThinkTimeMs(schedule.mode, random));
+          if (
+            schedule.kind === 'users' &&
+            user > 0 &&
+            !(await pause(sampleThinkTimeMs(schedule.mode, random)))
+          ) {
+            return;
+          }
           while (canStart()) {
             await sendNext(user);
-            if (schedule.kind === 'users' && canStart())
-              await pause(sampleThinkTimeMs(schedule.mode, random));
+            if (schedule.kind !== 'users' || !canStart()) continue;
+            if (!(await pause(sampleThinkTimeMs(schedule.mode, random)))) return;
           }
         }),
       );
@@ -92,7 +105,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadRun> {
       while (canStart()) {
         const due = runStartedAt + issued * intervalMs;
         const wait = due - performance.now();
-        if (wait > 0) await pause(wait);
+        if (wait > 0 && !(await pause(wait))) break;
         if (!canStart()) break;
         // Open loop: arrivals do not wait for answers, only for a free slot under the cap.
         while (inFlight.size >= schedule.maxInFlight) await Promise.race(inFlight);
