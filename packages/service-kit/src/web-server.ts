@@ -369,7 +369,17 @@ export function stopWebServer<C extends CommonConfig, M extends ModelHandle>(
       server.closeIdleConnections();
       return lifecycle.activeRequests === 0 && context.admission.state.running === 0;
     }, deadlineMs - 50);
-    await web.modelLoad;
+    // A load still running (slow disk, hung file system) must not hold the exit past the deadline;
+    // when it finishes later it sees `stopping` and disposes what it loaded.
+    const remaining = Math.max(0, deadlineMs - (performance.now() - started));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      web.modelLoad,
+      new Promise((r) => {
+        timer = setTimeout(r, remaining);
+      }),
+    ]);
+    clearTimeout(timer);
     await lifecycle.model?.dispose();
     lifecycle.model = undefined;
     server.closeAllConnections();
