@@ -15,6 +15,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { cocoDir, MODELS, testModelsDir } from '@mlip/catalogue';
 import { evaluateDetector } from './eval/evaluate-detector.ts';
@@ -82,7 +83,7 @@ export async function main(args: EvalArgs): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   let args: EvalArgs;
   try {
     args = parseArgs(process.argv.slice(2));
