@@ -34,10 +34,28 @@ export const IMAGE_TRANSFORMS: readonly ImageTransform[] = Object.freeze([
     description: `rescaled to ${RESCALE_FACTORS.width}×w by ${RESCALE_FACTORS.height}×h (JPEG q95)`,
     extension: '.jpg',
     apply: async (img) => {
-      const { width, height } = await sharp(img).rotate().metadata();
+      // Size as displayed (after EXIF orientation), which metadata() does not give.
+      const { width, height } = (await sharp(img).rotate().toBuffer({ resolveWithObject: true })).info;
       const w = Math.max(1, Math.round(width * RESCALE_FACTORS.width));
       const h = Math.max(1, Math.round(height * RESCALE_FACTORS.height));
       return sharp(img).rotate().resize(w, h, { fit: 'fill' }).jpeg(JPEG).toBuffer();
+    },
+    transformLabels: keepLabels,
+  },
+  {
+    name: 'rescale-uniform',
+    description: `rescaled to ${RESCALE_FACTORS.width}×w by ${RESCALE_FACTORS.width}×h, aspect kept (JPEG q95); separates downscaling from the aspect change`,
+    extension: '.jpg',
+    apply: async (img) => {
+      const { width } = await sharp(img)
+        .rotate()
+        .toBuffer({ resolveWithObject: true })
+        .then((r) => r.info);
+      return sharp(img)
+        .rotate()
+        .resize(Math.max(1, Math.round(width * RESCALE_FACTORS.width)))
+        .jpeg(JPEG)
+        .toBuffer();
     },
     transformLabels: keepLabels,
   },
