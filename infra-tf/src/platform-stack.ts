@@ -7,7 +7,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { getDefaultService, listServices, type ServiceName } from '@mlip/catalogue';
-import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SecurityChecksAspect } from './aspects/security-checks.ts';
 import { TagsAddingAspect } from './aspects/tagging.ts';
@@ -33,6 +33,7 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: config.region });
+    this.configureState(config);
     const identity = new DataAwsCallerIdentity(this, 'identity');
     const partition = new DataAwsPartition(this, 'partition');
 
@@ -50,6 +51,21 @@ export class PlatformStack extends TerraformStack {
     this.ci = this.createCi(config, identity.accountId, partition.partition, executionRole.role.arn);
     this.createOutputs();
     this.addAspects(config);
+  }
+
+  /** Local state by default; with `remoteState`, S3 (encrypted) with S3 or DynamoDB locking. */
+  private configureState(config: PlatformConfig): void {
+    const state = config.remoteState;
+    if (!state) return;
+    const backend = new S3Backend(this, {
+      bucket: state.bucket,
+      key: state.key ?? `${config.namePrefix}/terraform.tfstate`,
+      region: state.region ?? config.region,
+      encrypt: true,
+      ...(state.dynamodbTable ? { dynamodbTable: state.dynamodbTable } : {}),
+    });
+    // cdktf 0.21's S3Backend predates `use_lockfile` (Terraform >= 1.10 native S3 locking).
+    if (!state.dynamodbTable) backend.addOverride('use_lockfile', true);
   }
 
   private createNetwork(config: PlatformConfig): Network {

@@ -70,6 +70,7 @@ export function defaultConfig(environment: string): PlatformConfig {
       timeoutMinutes: 60,
       dockerHubSecretId: null,
     },
+    remoteState: null,
     tags: {},
   };
 }

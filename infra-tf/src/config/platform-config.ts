@@ -54,6 +54,16 @@ export interface CiSourceConfig {
   readonly webhook: boolean;
 }
 
+export interface RemoteStateConfig {
+  readonly bucket: string;
+  /** @default '<namePrefix>/terraform.tfstate' */
+  readonly key: string | null;
+  /** @default the stack's region */
+  readonly region: string | null;
+  /** DynamoDB lock table (legacy locking); `null` uses S3 native locking (`use_lockfile`, Terraform >= 1.10). */
+  readonly dynamodbTable: string | null;
+}
+
 export interface PlatformConfig {
   /** Environment name (dev, prod, ...): the Environment tag and the stack name suffix. */
   readonly environment: string;
@@ -103,6 +113,11 @@ export interface PlatformConfig {
     /** Secrets Manager secret id with Docker Hub credentials the build may read; `null` = none. */
     readonly dockerHubSecretId: string | null;
   };
+  /**
+   * Terraform state in S3 (encrypted, with locking) instead of the local file cdktf writes by default.
+   * `null` = local state in the stack directory.
+   */
+  readonly remoteState: RemoteStateConfig | null;
   /** Extra tags on every taggable resource (Project, Environment, ManagedBy are always set). */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -117,6 +132,7 @@ export type PlatformConfigInput = {
     | string
     | number
     | null
+    | RemoteStateConfig
     ? PlatformConfig[K]
     : PlatformConfig[K] extends Readonly<Record<string, string>>
       ? PlatformConfig[K]

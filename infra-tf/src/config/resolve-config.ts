@@ -20,7 +20,7 @@ export function resolveConfig(input: PlatformConfigInput): PlatformConfig {
   ) as Record<ServiceName, ServiceConfig>;
   const config: PlatformConfig = {
     ...base,
-    ...pick(input, ['namePrefix', 'region', 'logRetentionDays', 'ecrKeepImages', 'tags']),
+    ...pick(input, ['namePrefix', 'region', 'logRetentionDays', 'ecrKeepImages', 'tags', 'remoteState']),
     network: { ...base.network, ...input.network },
     cluster: { ...base.cluster, ...input.cluster },
     loadBalancer: { ...base.loadBalancer, ...input.loadBalancer },
@@ -218,6 +218,20 @@ export function validateConfig(config: PlatformConfig, serviceKeys: string[] = [
     `is not a CodeBuild compute type: "${config.ci.computeType}"`,
   );
   int(config.ci.timeoutMinutes, 'ci.timeoutMinutes', 5, 480);
+
+  if (config.remoteState) {
+    const state = config.remoteState;
+    check(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(state.bucket),
+      'remoteState.bucket',
+      `is not an S3 bucket name: "${state.bucket}"`,
+    );
+    check(
+      state.region === null || /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(state.region),
+      'remoteState.region',
+      `is not an AWS region name: "${state.region}"`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 }

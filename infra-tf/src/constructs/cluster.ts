@@ -160,6 +160,9 @@ export class Cluster extends Construct {
       healthCheckType: 'EC2',
       // Managed termination protection: ECS decides which instance may go (none running tasks).
       protectFromScaleIn: true,
+      // Protected instances never terminate on their own, so a plain delete waits out its timeout
+      // (hashicorp/terraform-provider-aws#4852, #5278): destroy terminates them with the group.
+      forceDelete: true,
       tag: [
         { key: 'AmazonECSManaged', value: 'true', propagateAtLaunch: true },
         { key: 'Name', value: `${props.namePrefix}-ecs`, propagateAtLaunch: true },
