@@ -98,6 +98,9 @@ describe('memory-driven task scaling', () => {
     });
     const [, asg] = resourcesOf(stack, 'aws_autoscaling_group')[0]!;
     expect(asg.protect_from_scale_in).toBe(true);
+    // Protected instances never terminate by themselves: destroy must force-delete the group.
+    expect(asg.force_delete).toBe(true);
+    expect(asg.lifecycle).toEqual({ ignore_changes: ['desired_capacity'] });
     expect(asg.tag).toContainEqual({ key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true });
   });
 });
