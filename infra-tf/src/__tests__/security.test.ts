@@ -208,6 +208,9 @@ describe('tags', () => {
       ManagedBy: 'cdktf',
       Name: `${NAME_PREFIX}-vpc`,
     });
+    const [, asg] = resourcesOf(stack, 'aws_autoscaling_group')[0]!;
+    expect(asg.tag).toContainEqual({ key: 'Environment', value: 'dev', propagate_at_launch: true });
+    expect(asg.tag).toContainEqual({ key: 'AmazonECSManaged', value: 'true', propagate_at_launch: true });
     for (const type of [
       'aws_ecs_service',
       'aws_lb',
