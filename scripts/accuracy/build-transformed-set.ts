@@ -4,7 +4,7 @@
  *   <outDir>/labels/<stem>.txt    labels transformed to match
  * the same layout as the originals, so the COCO evaluator reads it unchanged.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { ImageTransform } from './image-transforms.ts';
 import { formatYoloLabels, parseYoloLabels } from './yolo-labels.ts';
@@ -36,7 +36,9 @@ export async function buildTransformedSet(opts: {
     const stem = basename(file, extname(file));
     const bytes = await opts.transform.apply(readFileSync(join(opts.imagesDir, file)));
     writeFileSync(join(imagesOut, `${stem}${opts.transform.extension}`), bytes);
-    const labels = parseYoloLabels(readFileSync(join(opts.labelsDir, `${stem}.txt`), 'utf8'));
+    // A missing label file means no objects, as the COCO evaluator reads it (train2017 has one such image).
+    const labelFile = join(opts.labelsDir, `${stem}.txt`);
+    const labels = existsSync(labelFile) ? parseYoloLabels(readFileSync(labelFile, 'utf8')) : [];
     writeFileSync(join(labelsOut, `${stem}.txt`), formatYoloLabels(opts.transform.transformLabels(labels)));
   }
   return { transform: opts.transform.name, imagesDir: imagesOut, labelsDir: labelsOut, images: files.length };
