@@ -12,7 +12,7 @@
  * (https://github.com/nodejs/corepack/issues/612). The version comes from package.json's
  * `packageManager`, so there is one place to bump it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,14 +68,49 @@ function ensureDependencies() {
   }
 }
 
+/**
+ * Runs a workspace TypeScript entry point with the installed tsx, directly as our child (no
+ * npx/pnpm layers in between), and forwards SIGINT/SIGTERM/SIGHUP to it: `kill <bootstrap pid>`
+ * (systemd, a container runtime, a test harness) then stops the platform as cleanly as Ctrl-C.
+ * Exits with the child's code, or re-raises the child's fatal signal.
+ */
+function runEntry(script, args) {
+  const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  if (!existsSync(tsxCli)) {
+    console.error(`[bootstrap] ${tsxCli} is missing: the install did not finish (README: Troubleshooting).`);
+    process.exit(1);
+  }
+  const child = spawn(process.execPath, [tsxCli, join(root, script), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+  child.on('error', (error) => {
+    console.error(`[bootstrap] could not start ${script}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
+}
+
 const command = process.argv[2];
 const rest = process.argv.slice(3);
 if (command === 'start') {
   ensureDependencies();
-  process.exit(pnpm(['run', 'platform', ...rest]));
+  runEntry('scripts/platform.ts', rest);
 } else if (command === 'test') {
   ensureDependencies();
-  process.exit(pnpm(['run', 'test:all', ...rest]));
+  runEntry('scripts/run-tests.ts', rest);
 } else if (command === 'install') {
   ensureDependencies();
 } else {
