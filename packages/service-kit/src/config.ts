@@ -6,6 +6,7 @@
 import type { ServiceDefinition } from '@mlip/catalogue';
 import { z } from 'zod';
 import { EXECUTION_PROVIDERS, GRAPH_OPTIMIZATION_LEVELS, type OnnxSessionConfig } from './onnx-session.ts';
+import { isAddressOrCidr } from './url-fetcher.ts';
 
 export interface ConfigKey<S extends z.ZodTypeAny = z.ZodTypeAny> {
   readonly env: string;
@@ -43,6 +44,18 @@ const hostList = z
     z.array(
       z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, 'hosts must be plain host names, e.g. images.example.com'),
     ),
+  );
+
+const addressList = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0),
+  )
+  .pipe(
+    z.array(z.string().refine(isAddressOrCidr, 'entries must be IP addresses or CIDRs, e.g. 10.20.0.0/16')),
   );
 
 /** Keys every inference service has; defaults that depend on the service come from the catalogue. */
@@ -91,6 +104,11 @@ export function commonConfigKeys(service: ServiceDefinition) {
       'URL_ALLOWLIST',
       hostList.default(''),
       'Comma-separated hosts allowed for imageUrl/coco_url (`*.example.com` for subdomains); empty = URL input off',
+    ),
+    urlTrustedAddresses: configKey(
+      'URL_TRUSTED_ADDRESSES',
+      addressList.default(''),
+      'Comma-separated non-public IPs/CIDRs that imageUrl may still reach (an image host inside the VPC); never the metadata address; empty = public addresses only',
     ),
     urlMaxBytes: configKey(
       'URL_MAX_BYTES',

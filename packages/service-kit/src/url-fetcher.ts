@@ -16,7 +16,10 @@ export interface UrlFetchOptions {
   maxBytes: number;
   timeoutMs: number;
   maxRedirects?: number;
-  /** Address policy; tests of the happy path may widen it, production keeps the default. */
+  /**
+   * Address policy. Default: public addresses only; `URL_TRUSTED_ADDRESSES` widens it with
+   * `trustedAddressPolicy`, and in-process tests may pass their own.
+   */
   isAddressAllowed?: (address: string) => boolean;
   /** DNS resolver (all addresses of a host name). */
   resolve?: (host: string) => Promise<string[]>;
@@ -33,6 +36,42 @@ export function isPublicAddress(address: string): boolean {
   // 'unicast' is what ipaddr.js calls everything not in a special range (private, loopback,
   // linkLocal incl. 169.254.169.254, carrierGradeNat, uniqueLocal, reserved, multicast, 6to4/teredo...).
   return parsed.range() === 'unicast';
+}
+
+/** Cloud instance metadata endpoints (AWS, GCP, Azure, OpenStack IPv4; AWS IPv6): never trusted. */
+const METADATA_ADDRESSES = new Set(['169.254.169.254', 'fd00:ec2::254']);
+
+function normalizeAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  return parsed;
+}
+
+/** True for an IP address or an `address/prefix` CIDR that ipaddr.js can parse. */
+export function isAddressOrCidr(value: string): boolean {
+  return value.includes('/') ? ipaddr.isValidCIDR(value) : ipaddr.isValid(value);
+}
+
+/**
+ * Address policy for `URL_TRUSTED_ADDRESSES`: public addresses, plus non-public ones inside the
+ * listed addresses/CIDRs (an image host inside the VPC). The metadata address never passes, even
+ * when a listed range covers it: reaching it from a request is the SSRF this policy exists to stop.
+ */
+export function trustedAddressPolicy(trusted: readonly string[]): (address: string) => boolean {
+  const ranges = trusted.map((entry) =>
+    entry.includes('/')
+      ? ipaddr.parseCIDR(entry)
+      : ipaddr.parseCIDR(`${entry}/${entry.includes(':') ? 128 : 32}`),
+  );
+  return (address) => {
+    if (isPublicAddress(address)) return true;
+    if (!ipaddr.isValid(address)) return false;
+    const parsed = normalizeAddress(address);
+    if (METADATA_ADDRESSES.has(parsed.toString())) return false;
+    return ranges.some(([base, bits]) => base.kind() === parsed.kind() && parsed.match(base, bits));
+  };
 }
 
 export function isHostAllowed(host: string, allowlist: readonly string[]): boolean {

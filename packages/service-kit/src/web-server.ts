@@ -18,7 +18,7 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics.ts';
 import { ERROR_RESPONSE_SCHEMA, errorResponses, OpenApiBuilder, type OpenApiOperation } from './openapi.ts';
 import { ReadinessState } from './readiness.ts';
 import { requestContextMiddleware } from './request-context.ts';
-import type { UrlFetchOptions } from './url-fetcher.ts';
+import { trustedAddressPolicy, type UrlFetchOptions } from './url-fetcher.ts';
 
 /** What a service's loaded model offers the kit. */
 export interface ModelHandle {
@@ -72,8 +72,8 @@ export interface StartOptions<C> {
   overrides?: Partial<C>;
   logger?: Logger;
   /**
-   * URL fetch policy overrides. Only for tests that serve images from 127.0.0.1: production always
-   * uses the default public-address policy and system DNS.
+   * URL fetch policy overrides, for in-process tests that serve images from 127.0.0.1; they win over
+   * URL_TRUSTED_ADDRESSES. Production uses the configured address policy and system DNS.
    */
   urlFetch?: Pick<UrlFetchOptions, 'isAddressAllowed' | 'resolve'>;
 }
@@ -201,6 +201,9 @@ function createContext<C extends CommonConfig, M extends ModelHandle>(
         allowlist: config.urlAllowlist,
         maxBytes: config.urlMaxBytes,
         timeoutMs: config.urlTimeoutMs,
+        ...(config.urlTrustedAddresses.length > 0
+          ? { isAddressAllowed: trustedAddressPolicy(config.urlTrustedAddresses) }
+          : {}),
         ...urlFetch,
       },
     },

@@ -31,6 +31,16 @@ describe('config', () => {
     ).toEqual(['images.cocodataset.org', '*.example.com']);
   });
 
+  it('parses URL_TRUSTED_ADDRESSES as addresses and CIDRs, and refuses host names or bad prefixes', () => {
+    expect(loadConfig(keys, {}).urlTrustedAddresses).toEqual([]);
+    expect(
+      loadConfig(keys, { URL_TRUSTED_ADDRESSES: ' 10.20.0.0/16, 127.0.0.2 ,fd00::/8' }).urlTrustedAddresses,
+    ).toEqual(['10.20.0.0/16', '127.0.0.2', 'fd00::/8']);
+    for (const bad of ['images.internal', '10.0.0.0/33', '10.0.0.300']) {
+      expect(() => loadConfig(keys, { URL_TRUSTED_ADDRESSES: bad })).toThrow(/URL_TRUSTED_ADDRESSES/);
+    }
+  });
+
   it('names every bad key at once', () => {
     try {
       loadConfig(keys, { PORT: '70000', LOG_LEVEL: 'loud', URL_ALLOWLIST: 'http://x/' });

@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
-import { fetchImageUrl, isHostAllowed, isPublicAddress, type UrlFetchOptions } from '../url-fetcher.ts';
+import {
+  fetchImageUrl,
+  isHostAllowed,
+  isPublicAddress,
+  trustedAddressPolicy,
+  type UrlFetchOptions,
+} from '../url-fetcher.ts';
 
 async function codeOf(work: Promise<unknown>): Promise<string> {
   try {
@@ -47,6 +53,38 @@ describe('address policy', () => {
     expect(isHostAllowed('evil-images.cocodataset.org', ['images.cocodataset.org'])).toBe(false);
     expect(isHostAllowed('a.example.com', ['*.example.com'])).toBe(true);
     expect(isHostAllowed('example.com.evil.net', ['*.example.com'])).toBe(false);
+  });
+});
+
+describe('trusted address policy (URL_TRUSTED_ADDRESSES)', () => {
+  const allowed = trustedAddressPolicy(['127.0.0.2', '10.20.0.0/16', '169.254.0.0/16', 'fd00::/8']);
+
+  it.each([
+    '127.0.0.2',
+    '10.20.3.4',
+    '::ffff:10.20.0.1',
+    'fd12::1',
+    '8.8.8.8',
+  ])('lets %s through (listed, or public)', (address) => {
+    expect(allowed(address)).toBe(true);
+  });
+
+  it.each([
+    '127.0.0.1',
+    '10.21.0.1',
+    '192.168.1.1',
+    '::1',
+    'not-an-ip',
+  ])('still refuses %s (not listed)', (address) => {
+    expect(allowed(address)).toBe(false);
+  });
+
+  it.each([
+    '169.254.169.254',
+    '::ffff:169.254.169.254',
+    'fd00:ec2::254',
+  ])('refuses the metadata address %s even inside a listed range', (address) => {
+    expect(allowed(address)).toBe(false);
   });
 });
 
