@@ -7,30 +7,23 @@
  *   TF_STATE_BUCKET=my-state pnpm --filter @mlip/infra-tf synth   # state in S3 (native locking)
  *
  * Env: PLATFORM_ENV (default dev), TF_STATE_BUCKET / TF_STATE_LOCK_TABLE (remote state, optional),
- * CDKTF_OUTDIR (default cdktf.out).
+ * CI_SOURCE_TYPE / CI_SOURCE_LOCATION / CI_SOURCE_BRANCH (CodeBuild source), CDKTF_OUTDIR (default cdktf.out).
  *
  * Then: terraform -chdir=cdktf.out/stacks/<namePrefix> init && terraform ... apply (docs/infra.md).
  */
 import { App } from 'cdktf';
-import { ENVIRONMENTS, getEnvironment, type PlatformConfigInput, resolveConfig } from './config/index.ts';
+import { sourceWarning, withEnvOverrides } from './config/env-overrides.ts';
+import { ENVIRONMENTS, getEnvironment, resolveConfig } from './config/index.ts';
 import { PlatformStack } from './platform-stack.ts';
-
-/** TF_STATE_BUCKET (and TF_STATE_LOCK_TABLE) switch an environment to S3 state without editing it. */
-function withStateFromEnv(input: PlatformConfigInput): PlatformConfigInput {
-  const bucket = process.env.TF_STATE_BUCKET;
-  if (!bucket) return input;
-  return {
-    ...input,
-    remoteState: { bucket, key: null, region: null, dynamodbTable: process.env.TF_STATE_LOCK_TABLE || null },
-  };
-}
 
 function main(): void {
   const selected = process.env.PLATFORM_ENV || 'dev';
   const names = selected === 'all' ? Object.keys(ENVIRONMENTS) : [selected];
   const app = new App({ outdir: process.env.CDKTF_OUTDIR || 'cdktf.out' });
   for (const name of names) {
-    const config = resolveConfig(withStateFromEnv(getEnvironment(name)));
+    const config = resolveConfig(withEnvOverrides(getEnvironment(name)));
+    const warning = sourceWarning(config.ci.source.location, name);
+    if (warning) process.stderr.write(`${warning}\n`);
     new PlatformStack(app, config.namePrefix, config);
   }
   app.synth();
