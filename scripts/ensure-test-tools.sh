@@ -2,6 +2,7 @@
 # Installs the system tools the test suite drives, when they are missing and we may install them:
 #   chromium          (Debian package; end-to-end tests drive it with playwright-core, never a downloaded browser)
 #   moto_server       (pip: moto[server]; local AWS emulator for the terraform/buildspec tests)
+#   aws               (pip: awscli; the buildspec harness and the delivery scripts call it)
 # terraform (>= 1.11) and the hashicorp/aws 5.100.0 provider mirror cannot be installed offline;
 # they are reported, and the suites that need them fail in CI (CI=true) or skip with a reason locally.
 set -uo pipefail
@@ -23,6 +24,13 @@ if ! command -v moto_server >/dev/null 2>&1; then
   if command -v python3 >/dev/null 2>&1; then
     say "installing moto[server] 5.2.1 (local AWS emulator)"
     python3 -m pip install -q 'moto[server]==5.2.1' || say "WARNING: pip install moto failed"
+  fi
+fi
+
+if ! command -v aws >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1; then
+    say "installing awscli (the buildspec harness and delivery scripts call aws)"
+    python3 -m pip install -q awscli || say "WARNING: pip install awscli failed"
   fi
 fi
 
