@@ -28,6 +28,7 @@ import { SERVICE_NAMES, type ServiceName } from '@mlip/catalogue';
 import { ConfigError, envPrefix, readDeliveryConfig } from './delivery/lib/delivery-config.ts';
 import { buildImage, loginToEcr, pushImage } from './delivery/lib/docker-images.ts';
 import { rollService } from './delivery/lib/roll-ecs-services.ts';
+import { runCli } from './delivery/lib/run-cli.ts';
 import { ecrUrisFromOutputs, findStackDir, readOutputs } from './delivery/lib/terraform-outputs.ts';
 
 export interface BuildAndPushArgs {
@@ -106,26 +107,16 @@ export function buildAndPush(args: BuildAndPushArgs): void {
   if (args.roll) for (const target of config.images) rollService(config, target);
 }
 
-function main(argv: string[]): number {
-  let args: BuildAndPushArgs;
-  try {
-    args = parseBuildAndPushArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
+const cli = {
+  usage: USAGE,
+  parse: parseBuildAndPushArgs,
+  run: (args: BuildAndPushArgs) => {
     buildAndPush(args);
     process.stdout.write('build-and-push: done\n');
     return 0;
-  } catch (err) {
-    process.stderr.write(`build-and-push: ${err instanceof Error ? err.message : String(err)}\n`);
-    return err instanceof ConfigError ? 2 : 1;
-  }
-}
+  },
+  failPrefix: 'build-and-push: ',
+  exitCodeFor: (error: unknown) => (error instanceof ConfigError ? 2 : 1),
+};
 
-if (process.argv[1]?.endsWith('build-and-push.ts')) process.exit(main(process.argv.slice(2)));
+if (process.argv[1]?.endsWith('build-and-push.ts')) process.exit(await runCli(cli, process.argv.slice(2)));

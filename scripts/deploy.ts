@@ -24,6 +24,7 @@
  * Exit codes: 0 deployed (or planned), 1 a step failed, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { runCli } from './delivery/lib/run-cli.ts';
 import {
   CODEBUILD_PROJECT_OUTPUT,
   findStackDir,
@@ -112,25 +113,14 @@ export function deploy(args: DeployArgs): void {
   );
 }
 
-function main(argv: string[]): number {
-  let args: DeployArgs;
-  try {
-    args = parseDeployArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
+const cli = {
+  usage: USAGE,
+  parse: parseDeployArgs,
+  run: (args: DeployArgs) => {
     deploy(args);
     return 0;
-  } catch (err) {
-    process.stderr.write(`deploy: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-}
+  },
+  failPrefix: 'deploy: ',
+};
 
-if (process.argv[1]?.endsWith('deploy.ts')) process.exit(main(process.argv.slice(2)));
+if (process.argv[1]?.endsWith('deploy.ts')) process.exit(await runCli(cli, process.argv.slice(2)));

@@ -15,6 +15,7 @@
  * Exit codes: 0 destroyed, 1 a step failed, 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
+import { runCli } from './delivery/lib/run-cli.ts';
 import { findStackDir } from './delivery/lib/terraform-outputs.ts';
 import {
   callerAccount,
@@ -63,19 +64,10 @@ export function parseDestroyArgs(argv: string[]): DestroyArgs {
   };
 }
 
-function main(argv: string[]): number {
-  let args: DestroyArgs;
-  try {
-    args = parseDestroyArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
+const cli = {
+  usage: USAGE,
+  parse: parseDestroyArgs,
+  run: (args: DestroyArgs) => {
     process.stdout.write(`terraform ${requireTerraform()}\n`);
     process.stdout.write(
       `destroying environment "${args.env}" in AWS account ${callerAccount(process.env.AWS_REGION)}\n`,
@@ -87,10 +79,8 @@ function main(argv: string[]): number {
     terraform(stackDir, 'destroy', args.autoApprove);
     process.stdout.write(`environment "${args.env}" destroyed\n`);
     return 0;
-  } catch (err) {
-    process.stderr.write(`destroy: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-}
+  },
+  failPrefix: 'destroy: ',
+};
 
-if (process.argv[1]?.endsWith('destroy.ts')) process.exit(main(process.argv.slice(2)));
+if (process.argv[1]?.endsWith('destroy.ts')) process.exit(await runCli(cli, process.argv.slice(2)));

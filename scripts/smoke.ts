@@ -22,6 +22,7 @@
  */
 import { parseArgs } from 'node:util';
 import { getService, listServices, type ServiceDefinition } from '@mlip/catalogue';
+import { runCli } from './delivery/lib/run-cli.ts';
 import { loadSampleImage, type SampleImage } from './delivery/lib/sample-image.ts';
 import {
   findStackDir,
@@ -181,26 +182,15 @@ export async function smoke(args: SmokeArgs): Promise<void> {
   await step('web UI deep link: GET /smoke/deep/link', () => checkWebPage(base, '/smoke/deep/link', args));
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: SmokeArgs;
-  try {
-    args = parseSmokeArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
+const cli = {
+  usage: USAGE,
+  parse: parseSmokeArgs,
+  run: async (args: SmokeArgs) => {
     await smoke(args);
     process.stdout.write('smoke: all checks passed\n');
     return 0;
-  } catch (err) {
-    process.stderr.write(`FAIL smoke: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
-}
+  },
+  failPrefix: 'FAIL smoke: ',
+};
 
-if (process.argv[1]?.endsWith('smoke.ts')) process.exit(await main(process.argv.slice(2)));
+if (process.argv[1]?.endsWith('smoke.ts')) process.exit(await runCli(cli, process.argv.slice(2)));

@@ -23,7 +23,8 @@
  * AWS call failed, 2 bad arguments, 3 still running when --timeout passed.
  */
 import { parseArgs } from 'node:util';
-import { CommandError, capture } from './delivery/lib/exec.ts';
+import { capture } from './delivery/lib/exec.ts';
+import { runCli } from './delivery/lib/run-cli.ts';
 import {
   CODEBUILD_PROJECT_OUTPUT,
   findStackDir,
@@ -187,26 +188,11 @@ export async function triggerBuild(args: TriggerBuildArgs): Promise<number> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: TriggerBuildArgs;
-  try {
-    args = parseTriggerBuildArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  try {
-    return await triggerBuild(args);
-  } catch (err) {
-    const message =
-      err instanceof CommandError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`trigger-build: ${message}\n`);
-    return 1;
-  }
-}
+const cli = {
+  usage: USAGE,
+  parse: parseTriggerBuildArgs,
+  run: triggerBuild,
+  failPrefix: 'trigger-build: ',
+};
 
-if (process.argv[1]?.endsWith('trigger-build.ts')) process.exit(await main(process.argv.slice(2)));
+if (process.argv[1]?.endsWith('trigger-build.ts')) process.exit(await runCli(cli, process.argv.slice(2)));
