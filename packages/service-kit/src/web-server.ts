@@ -4,8 +4,8 @@
  * loads in the background (readyz answers 503 not-ready with the reason meanwhile, and forever if
  * the model is missing or broken: the process never crashes for it).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import type { ServiceDefinition } from '@mlip/catalogue';
 import express, { type Express, type Request, type Response } from 'express';
 import { AdmissionController } from './admission.ts';
@@ -95,6 +95,12 @@ interface Lifecycle<M> {
   loadedAt: string | undefined;
   loadMs: number | undefined;
   activeRequests: number;
+  /** Responses not finished yet: told `Connection: close` when the stop begins. */
+  openResponses: Set<Response>;
+  /** Open connections, and for each how many requests it has finished / is answering. */
+  connections: Map<Socket, ConnectionUse>;
+  /** performance.now() of the last request that arrived after the stop began. */
+  lastLateRequestAt: number;
   stopping: Promise<StopResult> | undefined;
 }
 
@@ -120,6 +126,9 @@ export async function startWebServer<C extends CommonConfig, M extends ModelHand
     loadedAt: undefined,
     loadMs: undefined,
     activeRequests: 0,
+    openResponses: new Set(),
+    connections: new Map(),
+    lastLateRequestAt: Number.NEGATIVE_INFINITY,
     stopping: undefined,
   };
   const context = createContext(definition, config, log, prefix, lifecycle, options.urlFetch);
@@ -129,6 +138,7 @@ export async function startWebServer<C extends CommonConfig, M extends ModelHand
   app.set('query parser', 'simple');
 
   app.use(requestContextMiddleware(log, context.metrics));
+  app.use(connectionCloseWhenStopping(lifecycle, config));
 
   const table = new RouteTable();
   const register = (route: RouteDefinition) => registerRoute(app, table, context, lifecycle, route);
@@ -139,6 +149,7 @@ export async function startWebServer<C extends CommonConfig, M extends ModelHand
   app.use(errorMiddleware());
 
   const server = await listen(app, config);
+  trackConnections(server, lifecycle.connections);
   const port = (server.address() as AddressInfo).port;
   log.info({ port, host: config.host, prefix }, 'listening');
   const modelLoad = loadModelInBackground(definition, context, lifecycle);
@@ -311,6 +322,71 @@ function commonRoutes<C extends CommonConfig, M extends ModelHandle>(
   ];
 }
 
+/**
+ * Once the stop has begun, every response carries `Connection: close` (those already in progress
+ * too, when their headers are not sent yet), so no client reuses a connection that is about to go.
+ * A request that arrives then is read to its end before it is answered (a 503 or readyz): a
+ * connection closed with unread bytes makes the kernel send a reset, which can wipe out the
+ * answer before the client reads it (nginx's "lingering close" solves the same problem).
+ */
+function connectionCloseWhenStopping<M>(lifecycle: Lifecycle<M>, config: CommonConfig) {
+  return (req: Request, res: Response, next: () => void) => {
+    if (!lifecycle.stopping) {
+      lifecycle.openResponses.add(res);
+      res.once('close', () => lifecycle.openResponses.delete(res));
+      next();
+      return;
+    }
+    res.setHeader('Connection', 'close');
+    lifecycle.lastLateRequestAt = performance.now();
+    void discardBody(req, config.bodyLimitBytes, config.requestTimeoutMs).then(next);
+  };
+}
+
+/** Reads and drops the rest of a request body; gives up past `maxBytes` or `timeoutMs`. */
+function discardBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
+  if (req.complete || req.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let received = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('error', done);
+  });
+}
+
+interface ConnectionUse {
+  finished: number;
+  active: number;
+}
+
+function trackConnections(server: Server, connections: Map<Socket, ConnectionUse>): void {
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { finished: 0, active: 0 });
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const use = connections.get(req.socket);
+    if (!use) return;
+    use.active++;
+    res.once('close', () => {
+      use.active--;
+      use.finished++;
+    });
+  });
+}
+
 function listen(app: Express, config: CommonConfig): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => {
@@ -351,9 +427,22 @@ async function loadModelInBackground<C extends CommonConfig, M extends ModelHand
   }
 }
 
+/** After the drain, how long the clients must have been quiet before the listener closes. */
+const QUIET_BEFORE_CLOSE_MS = 250;
+/** ...but the listener never stays open longer than this after the drain. */
+const MAX_LINGER_MS = 2_000;
+/** Time left to answers still being written when the listener has closed. */
+const CLOSE_GRACE_MS = 1_000;
+
 /**
- * Graceful stop: readyz 503 at once, stop accepting connections, let in-flight and queued inference
- * requests finish (until `deadlineMs`, default SHUTDOWN_DEADLINE_MS), release the model, close.
+ * Graceful stop, all within `deadlineMs` (default SHUTDOWN_DEADLINE_MS):
+ * 1. readyz answers 503 shutting-down at once (once the current inference has released the event
+ *    loop: ONNX Runtime's `run` is synchronous), new inference requests 503 SHUTTING_DOWN with
+ *    Retry-After, and every answer carries `Connection: close`;
+ * 2. the admitted inference requests (running or queued) finish, while the listener stays open so
+ *    health checks and new requests get that 503 rather than a refused or reset connection;
+ * 3. once clients have been quiet for QUIET_BEFORE_CLOSE_MS (at most MAX_LINGER_MS), the listener
+ *    closes (new connections are refused from then on), the model is released, the server closes.
  */
 export function stopWebServer<C extends CommonConfig, M extends ModelHandle>(
   web: WebServer<C, M>,
@@ -363,35 +452,68 @@ export function stopWebServer<C extends CommonConfig, M extends ModelHandle>(
   if (lifecycle.stopping) return lifecycle.stopping;
   const started = performance.now();
   const deadlineMs = options.deadlineMs ?? context.config.shutdownDeadlineMs;
+  const remainingMs = () => Math.max(0, deadlineMs - (performance.now() - started) - 100);
   lifecycle.stopping = (async () => {
     context.readiness.shuttingDown();
     context.metrics.modelReady.set(0);
+    for (const res of lifecycle.openResponses) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    lifecycle.openResponses.clear();
     context.log.info({ deadlineMs }, 'shutting down: draining');
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const drained = await waitUntil(() => {
-      server.closeIdleConnections();
-      return lifecycle.activeRequests === 0 && context.admission.state.running === 0;
-    }, deadlineMs - 50);
+    const drained = await waitUntil(
+      () => lifecycle.activeRequests === 0 && context.admission.state.running === 0,
+      remainingMs(),
+    );
+    await waitUntil(
+      () => performance.now() - lifecycle.lastLateRequestAt >= QUIET_BEFORE_CLOSE_MS,
+      Math.min(MAX_LINGER_MS, remainingMs()),
+    );
+    await stopListening(server, lifecycle.connections, Math.min(CLOSE_GRACE_MS, remainingMs()));
     // A load still running (slow disk, hung file system) must not hold the exit past the deadline;
     // when it finishes later it sees `stopping` and disposes what it loaded.
-    const remaining = Math.max(0, deadlineMs - (performance.now() - started));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      web.modelLoad,
-      new Promise((r) => {
-        timer = setTimeout(r, remaining);
-      }),
-    ]);
-    clearTimeout(timer);
+    await raceTimeout(web.modelLoad, remainingMs());
     await lifecycle.model?.dispose();
     lifecycle.model = undefined;
-    server.closeAllConnections();
-    await closed;
     const durationMs = Math.round(performance.now() - started);
     context.log.info({ drained, durationMs }, 'stopped');
     return { drained, durationMs };
   })();
   return lifecycle.stopping;
+}
+
+/**
+ * Stops accepting connections, then closes the server. Not `server.close()` at once: that also
+ * destroys connections accepted but not read yet, which their clients see as a reset. Here
+ * connections kept alive and idle since before the stop are closed (their last answer predates
+ * `Connection: close`); the others get `graceMs` to be answered and end by themselves.
+ */
+async function stopListening(
+  server: Server,
+  connections: Map<Socket, ConnectionUse>,
+  graceMs: number,
+): Promise<void> {
+  // One turn of the event loop first, so connections already waiting in the listen backlog
+  // (queued while an inference held the loop) are accepted and answered rather than reset.
+  await new Promise((r) => setImmediate(r));
+  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+  for (const [socket, use] of connections) {
+    if (use.active === 0 && use.finished > 0) socket.destroy();
+  }
+  await waitUntil(() => connections.size === 0, graceMs);
+  server.closeAllConnections();
+  await closed;
+}
+
+async function raceTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise((r) => {
+      timer = setTimeout(r, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
