@@ -11,7 +11,7 @@ import { albPathPatterns, getDefaultService, listApiServices, listServices } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, emulatorOverride, inspectPlatform, startEmulator } from './helpers/moto-emulator.ts';
 import { writePlatformStack } from './helpers/synth-platform.ts';
-import { expectOk, terraformAsync, terraformEnv, terraformSync } from './helpers/terraform-cli.ts';
+import { expectOk, terraformAsync, terraformEnv } from './helpers/terraform-cli.ts';
 
 const NAME_PREFIX = 'mlip-dev';
 
@@ -96,7 +96,7 @@ beforeAll(async () => {
   env = terraformEnv(workDir);
   stackDir = writePlatformStack(join(workDir, 'out'));
   writeFileSync(join(stackDir, 'emulator_override.tf.json'), emulatorOverride(emulator.endpoint));
-  expectOk(terraformSync(stackDir, ['init', '-input=false'], env), 'terraform init');
+  expectOk(await terraformAsync(stackDir, ['init', '-input=false'], env), 'terraform init');
 });
 
 afterAll(async () => {
@@ -125,14 +125,14 @@ describe('terraform apply and destroy against moto_server', () => {
       expectOk(result, 'terraform apply');
       const created = Number(/Apply complete! Resources: (\d+) added/.exec(result.stdout)?.[1]);
       expect(created).toBeGreaterThan(80);
-      platform = inspectPlatform<Platform>(emulator!.endpoint, NAME_PREFIX);
+      platform = await inspectPlatform<Platform>(emulator!.endpoint, NAME_PREFIX);
     },
     SLOW,
   );
 
-  it('the outputs name the emulator ALB, the API base URLs, repositories and the CodeBuild project', () => {
+  it('the outputs name the emulator ALB, the API base URLs, repositories and the CodeBuild project', async () => {
     const outputs = JSON.parse(
-      expectOk(terraformSync(stackDir, ['output', '-json'], env), 'terraform output').stdout,
+      expectOk(await terraformAsync(stackDir, ['output', '-json'], env), 'terraform output').stdout,
     ) as Record<string, { value: string }>;
     const dns = platform.loadBalancers[0]!.dns;
     expect(outputs.platform_url!.value).toBe(`http://${dns}`);
@@ -312,7 +312,7 @@ describe('terraform apply and destroy against moto_server', () => {
       destroyed = true;
       expectOk(result, 'terraform destroy');
       expect(result.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/);
-      const after = inspectPlatform<Platform>(emulator!.endpoint, NAME_PREFIX);
+      const after = await inspectPlatform<Platform>(emulator!.endpoint, NAME_PREFIX);
       expect(after).toMatchObject({
         loadBalancers: [],
         listeners: [],

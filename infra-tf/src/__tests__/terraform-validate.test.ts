@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePlatformStack } from './helpers/synth-platform.ts';
-import { expectOk, terraformEnv, terraformSync } from './helpers/terraform-cli.ts';
+import { expectOk, terraformAsync, terraformEnv } from './helpers/terraform-cli.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'infra-tf-validate-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -19,11 +19,14 @@ describe('terraform validate', () => {
         ci: { source: { type: 'S3' as const, location: 'my-bucket/platform.zip' } },
       },
     ],
-  ])('when %s is synthesized, terraform init (provider from the local mirror) and validate succeed', (_, environment, overrides) => {
+  ])('when %s is synthesized, terraform init (provider from the local mirror) and validate succeed', async (_, environment, overrides) => {
     const env = terraformEnv(workDir);
     const stackDir = writePlatformStack(join(workDir, environment), { environment, ...overrides });
-    expectOk(terraformSync(stackDir, ['init', '-backend=false', '-input=false'], env), 'terraform init');
-    const result = expectOk(terraformSync(stackDir, ['validate', '-json'], env), 'terraform validate');
+    expectOk(
+      await terraformAsync(stackDir, ['init', '-backend=false', '-input=false'], env),
+      'terraform init',
+    );
+    const result = expectOk(await terraformAsync(stackDir, ['validate', '-json'], env), 'terraform validate');
     const report = JSON.parse(result.stdout) as {
       valid: boolean;
       error_count: number;

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import type { BenchResult } from '../bench-result.ts';
 
 let dir: string;
@@ -12,15 +11,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const runBenchCli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'bench.ts'), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
+const runBenchCli = (args: string[]) => runScript('scripts/bench.ts', args, {}, { timeoutMs: 240_000 });
 
 describe('pnpm bench', () => {
-  it('with two images, measures both models against the real platform and writes the table into the document', () => {
+  it('with two images, measures both models against the real platform and writes the table into the document', async () => {
     const out = join(dir, 'benchmarks.md');
     const json = join(dir, 'bench.json');
     writeFileSync(
@@ -28,7 +22,7 @@ describe('pnpm bench', () => {
       '# Benchmarks\n\nprose kept\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\ntail kept\n',
     );
 
-    const res = runBenchCli([
+    const res = await runBenchCli([
       '--images',
       '2',
       '--saturation-requests',
@@ -42,7 +36,7 @@ describe('pnpm bench', () => {
     ]);
 
     expect(res.stderr).not.toContain('bench:');
-    expect(res.status).toBe(0);
+    expect(res.code).toBe(0);
     const doc = readFileSync(out, 'utf8');
     expect(doc).toContain('prose kept');
     expect(doc).toContain('tail kept');
@@ -62,9 +56,9 @@ describe('pnpm bench', () => {
     expect(res.stdout).toMatch(/^(PASS|FAIL) {2}yolo: HTTP p50 at concurrency 1/m);
   });
 
-  it('when an option is invalid, exits with code 2', () => {
-    const res = runBenchCli(['--images', 'many']);
-    expect(res.status).toBe(2);
+  it('when an option is invalid, exits with code 2', async () => {
+    const res = await runBenchCli(['--images', 'many']);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain('--images must be a positive integer');
   });
 });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { readDockerCalls } from './helpers/docker-record.ts';
 import { awsJson, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
 import { skipWithoutTools } from './helpers/required-tools.ts';
-import { runScript } from './helpers/run-script.ts';
 
 let moto: MotoServer;
 let work: string;

@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { freePort, MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
 import { skipWithoutTools } from './helpers/required-tools.ts';
-import { runScript } from './helpers/run-script.ts';
 
 let moto: MotoServer;
 let work: string;

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { getService, MODELS, REPO_ROOT, testModelsDir } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../docker/copy-models.ts';
+import { runScript } from '../../lib/run-script.ts';
 import { gradientPng } from '../lib/sample-image.ts';
 import { freePort } from './helpers/moto-server.ts';
 import { type RunningBundle, readImageRuntime, startBundle, waitForOk } from './helpers/run-bundle.ts';
-import { runScript } from './helpers/run-script.ts';
 
 const DEV_ONLY_PACKAGES = [
   'vitest',

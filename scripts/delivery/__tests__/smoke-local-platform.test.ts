@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, samplesDir } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { startPlatform } from '../../platform/start-platform.ts';
-import { runScript } from './helpers/run-script.ts';
 
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { gradientPng } from '../lib/sample-image.ts';
 import { type FakePlatform, type FakePlatformFaults, startFakePlatform } from './helpers/fake-platform.ts';
 import { freePort } from './helpers/moto-server.ts';
-import { runScript } from './helpers/run-script.ts';
 
 let platform: FakePlatform | undefined;
 let dir: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { awsJson, MOTO_ACCOUNT_ID, type MotoServer, startMotoServer } from './helpers/moto-server.ts';
 import { skipWithoutTools } from './helpers/required-tools.ts';
-import { runScript } from './helpers/run-script.ts';
 
 const PROJECT = 'mlip-test-build';
 let moto: MotoServer;

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../lib/run-script.ts';
 import { loadImagesFromDirs, loadImagesFromManifest } from '../image-source.ts';
 import { summarizeRecords } from '../latency-stats.ts';
 import { runLoad } from '../run-load.ts';
@@ -242,22 +241,17 @@ describe('writeLoadOutputs', () => {
 });
 
 describe('loadgen CLI', () => {
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'loadgen.ts'), ...args], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  const run = (args: string[]) => runScript('scripts/loadgen.ts', args, {}, { timeoutMs: 60_000 });
 
-  it('when arguments are invalid, exits with code 2 and names the problem', () => {
-    const res = run(['--mode', 'stampede']);
-    expect(res.status).toBe(2);
+  it('when arguments are invalid, exits with code 2 and names the problem', async () => {
+    const res = await run(['--mode', 'stampede']);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain('--mode must be one of quiet, sustained, burst');
   });
 
-  it('when both --rps and --concurrency are given, exits with code 2', () => {
-    const res = run(['--rps', '5', '--concurrency', '2']);
-    expect(res.status).toBe(2);
+  it('when both --rps and --concurrency are given, exits with code 2', async () => {
+    const res = await run(['--rps', '5', '--concurrency', '2']);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain('choose one way to pace requests');
   });
 });

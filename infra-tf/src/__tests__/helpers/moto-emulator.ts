@@ -2,7 +2,7 @@
  * Starts moto_server (with the shims in ../emulator/moto_with_shims.py) on a free loopback port and
  * stops it. `MOTO_PYTHON` picks the interpreter that has moto installed (default: python3).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,13 +56,25 @@ export function startEmulator(timeoutMs = 60_000): Promise<Emulator> {
 }
 
 /** Runs emulator/inspect_platform.py: the stack's resources as the AWS API reports them. */
-export function inspectPlatform<T>(endpoint: string, namePrefix: string): T {
-  const result = spawnSync(PYTHON, [join(EMULATOR_DIR, 'inspect_platform.py'), endpoint, namePrefix], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+export function inspectPlatform<T>(endpoint: string, namePrefix: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [join(EMULATOR_DIR, 'inspect_platform.py'), endpoint, namePrefix], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`inspect_platform.py failed (exit ${code}):\n${stderr}`));
+      else resolve(JSON.parse(stdout) as T);
+    });
   });
-  if (result.status !== 0) throw new Error(`inspect_platform.py failed:\n${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
 }
 
 /** Services the test override points at the emulator (provider `endpoints` keys). */

@@ -6,7 +6,7 @@
  *                        (default: the first of /opt/tf-plugins and the usual plugin directories)
  *   TERRAFORM_BIN        terraform binary (default: terraform on PATH)
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,18 +71,10 @@ export interface TerraformResult {
 
 const TERRAFORM = process.env.TERRAFORM_BIN || 'terraform';
 
-export function terraformSync(cwd: string, args: string[], env: NodeJS.ProcessEnv): TerraformResult {
-  const result = spawnSync(TERRAFORM, [...args, '-no-color'], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Async variant (long applies must not block the event loop the emulator proxy runs on). */
+/**
+ * Runs terraform without blocking the event loop: the emulator proxy runs on it, and vitest's worker
+ * RPC times out (an unhandled "Timeout calling onTaskUpdate") when a test blocks it for a minute.
+ */
 export function terraformAsync(
   cwd: string,
   args: string[],
