@@ -53,11 +53,43 @@ function withBodyTimeout<T>(req: Request, res: Response, timeoutMs: number, work
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long, and how many bytes, the rest of a refused body is read and thrown away. */
+export const DISCARD_REFUSED_BODY = Object.freeze({ ms: 5_000, bytes: 64 * 1024 * 1024 });
+
+/**
+ * After an early 413 the client is usually still sending. Closing the socket with its bytes unread
+ * makes the kernel answer with a TCP RST, which can destroy the 413 before the client reads it
+ * (behind the ALB or the local gateway the client then gets a 502). So the rest of the body is read
+ * and discarded, within DISCARD_REFUSED_BODY (like nginx's lingering close); past that the socket
+ * is closed anyway. A body that ends in time leaves the connection usable for the next request.
+ */
+function discardRestOfBody(req: Request): void {
+  if (req.complete) return;
+  let discarded = 0;
+  const giveUp = () => {
+    cleanup();
+    req.socket.destroy();
+  };
+  const timer = setTimeout(giveUp, DISCARD_REFUSED_BODY.ms);
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_REFUSED_BODY.bytes) giveUp();
+  };
+  const cleanup = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+  };
+  req.on('data', onData);
+  req.once('end', cleanup);
+  req.once('close', cleanup);
+  req.resume();
+}
+
 /** Reads the whole body up to `limit` bytes. */
-export function readBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+export function readBody(req: Request, _res: Response, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    res.setHeader('Connection', 'close');
+    discardRestOfBody(req);
     return Promise.reject(apiError('PAYLOAD_TOO_LARGE', `body is ${declared} bytes, the limit is ${limit}`));
   }
   return new Promise((resolve, reject) => {
@@ -67,7 +99,7 @@ export function readBody(req: Request, res: Response, limit: number): Promise<Bu
       total += chunk.length;
       if (total > limit) {
         cleanup();
-        res.setHeader('Connection', 'close');
+        discardRestOfBody(req);
         reject(apiError('PAYLOAD_TOO_LARGE', `body is over the limit of ${limit} bytes`));
         return;
       }

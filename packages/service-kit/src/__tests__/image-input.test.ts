@@ -84,6 +84,50 @@ describe('image input modes on the live server', () => {
     expect([res.status, await errorCode(res)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
   });
 
+  it('when the client keeps sending a body over the limit, the early 413 still arrives intact (no TCP reset)', async () => {
+    // Closing a socket with unread bytes makes the kernel send an RST that can destroy the answer
+    // before the client reads it (behind a proxy or the ALB, the client then sees a 502).
+    const overLimit = async (framing: 'length' | 'chunked') =>
+      new Promise<{ answer: string; error: string | null }>((resolve) => {
+        const body = Buffer.alloc(4_000_000, 1);
+        const head =
+          framing === 'length' ? `Content-Length: ${body.length}\r\n` : 'Transfer-Encoding: chunked\r\n';
+        let answer = '';
+        const socket = connect(web.port, '127.0.0.1', () => {
+          socket.write(
+            `POST /yoloapi/v1/infer HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\n${head}\r\n`,
+          );
+          for (let at = 0; at < body.length; at += 65_536) {
+            const part = body.subarray(at, at + 65_536);
+            socket.write(
+              framing === 'length'
+                ? part
+                : Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]),
+            );
+          }
+          socket.end(framing === 'length' ? '' : '0\r\n\r\n');
+        });
+        socket.on('data', (chunk) => {
+          answer += chunk.toString();
+        });
+        socket.on('close', () => resolve({ answer, error: null }));
+        socket.on('error', (err: NodeJS.ErrnoException) =>
+          resolve({ answer, error: err.code ?? err.message }),
+        );
+      });
+    for (let attempt = 0; attempt < 4; attempt++) {
+      for (const framing of ['length', 'chunked'] as const) {
+        const { answer, error } = await overLimit(framing);
+        expect({ framing, error, status: answer.slice(0, 12) }).toEqual({
+          framing,
+          error: null,
+          status: 'HTTP/1.1 413',
+        });
+        expect(answer).toContain('"code":"PAYLOAD_TOO_LARGE"');
+      }
+    }
+  });
+
   it('a body that does not arrive within REQUEST_TIMEOUT_MS answers 408 REQUEST_TIMEOUT', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(web.port, '127.0.0.1', () => {
