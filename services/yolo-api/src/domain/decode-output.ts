@@ -78,14 +78,34 @@ export function decodeCandidates(
       }
     }
   }
+  // A broken or adversarial model can emit NaN or Infinity; such a box is no candidate (it would
+  // reach the answer as null corners, or take a maxDetections slot).
+  const boxIsFinite = (i: number): boolean => {
+    if (layout === 'v8') {
+      return (
+        Number.isFinite(data[i]!) &&
+        Number.isFinite(data[anchors + i]!) &&
+        Number.isFinite(data[2 * anchors + i]!) &&
+        Number.isFinite(data[3 * anchors + i]!)
+      );
+    }
+    const row = i * (5 + classes);
+    return (
+      Number.isFinite(data[row]!) &&
+      Number.isFinite(data[row + 1]!) &&
+      Number.isFinite(data[row + 2]!) &&
+      Number.isFinite(data[row + 3]!)
+    );
+  };
+  const isCandidate = (i: number) => bestClass[i]! >= 0 && bestScore[i]! >= threshold && boxIsFinite(i);
   let count = 0;
-  for (let i = 0; i < anchors; i++) if (bestClass[i]! >= 0 && bestScore[i]! >= threshold) count++;
+  for (let i = 0; i < anchors; i++) if (isCandidate(i)) count++;
   const boxes = new Float32Array(count * 4);
   const scores = new Float32Array(count);
   const classIds = new Int32Array(count);
   let k = 0;
   for (let i = 0; i < anchors; i++) {
-    if (bestClass[i]! < 0 || bestScore[i]! < threshold) continue;
+    if (!isCandidate(i)) continue;
     let cx: number;
     let cy: number;
     let w: number;

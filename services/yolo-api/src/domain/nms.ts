@@ -18,18 +18,39 @@ export function iou(boxes: Float32Array, a: number, b: number): number {
   return union > 0 ? inter / union : 0;
 }
 
+/** Box fields compared on a score tie: y1, x1, then y2, x2. */
+const TIE_BREAK_FIELDS = [1, 0, 3, 2] as const;
+
 /**
- * Indices of the kept candidates, highest score first. A box is suppressed only by a higher-scored
- * kept box of the same class with IoU > `iouThreshold`. Stops at `maxDetections`.
+ * Candidate order: highest score first; equal scores by content (class, then top-left, then
+ * bottom-right corner), never by position, so the kept set does not depend on the order the
+ * candidates came in (a stable sort on score alone kept whichever tied box came first).
+ */
+
+function byScoreThenContent(c: Candidates): (a: number, b: number) => number {
+  return (a, b) => {
+    const byScore = c.scores[b]! - c.scores[a]!;
+    if (byScore !== 0) return byScore;
+    const byClass = c.classIds[a]! - c.classIds[b]!;
+    if (byClass !== 0) return byClass;
+    for (const k of TIE_BREAK_FIELDS) {
+      const byCorner = c.boxes[a * 4 + k]! - c.boxes[b * 4 + k]!;
+      if (byCorner !== 0) return byCorner;
+    }
+    return 0;
+  };
+}
+
+/**
+ * Indices of the kept candidates, highest score first. A box is suppressed only by a kept box of the
+ * same class, scored at least as high, with IoU > `iouThreshold`. Stops at `maxDetections`.
  */
 export function nonMaxSuppression(
   candidates: Candidates,
   iouThreshold: number,
   maxDetections: number,
 ): number[] {
-  const order = Array.from({ length: candidates.count }, (_, i) => i).sort(
-    (a, b) => candidates.scores[b]! - candidates.scores[a]!,
-  );
+  const order = Array.from({ length: candidates.count }, (_, i) => i).sort(byScoreThenContent(candidates));
   const keptByClass = new Map<number, number[]>();
   const kept: number[] = [];
   for (const index of order) {

@@ -31,14 +31,21 @@ export function postprocessDetections(
       },
       letterbox,
     );
-    // Fully clipped boxes (outside the image) carry no information.
-    if (box.x2 - box.x1 <= 0 || box.y2 - box.y1 <= 0) continue;
+    const rounded = {
+      x1: round(box.x1, 1),
+      y1: round(box.y1, 1),
+      x2: round(box.x2, 1),
+      y2: round(box.y2, 1),
+    };
+    // Fully clipped boxes (outside the image) carry no information, nor do boxes thinner than the
+    // 0.1 px rounding (they would break the contract's x1 < x2, y1 < y2).
+    if (rounded.x2 <= rounded.x1 || rounded.y2 <= rounded.y1) continue;
     const classId = candidates.classIds[i]!;
     detections.push({
       classId,
       label: classNames[classId] ?? `class${classId}`,
       confidence: round(candidates.scores[i]!, 4),
-      box: { x1: round(box.x1, 1), y1: round(box.y1, 1), x2: round(box.x2, 1), y2: round(box.y2, 1) },
+      box: rounded,
     });
   }
   return { detections, layout: candidates.layout };

@@ -128,6 +128,42 @@ describe('nonMaxSuppression', () => {
     expect(nonMaxSuppression(c, 0.4, 100)).toEqual([0, 1, 2]);
     expect(nonMaxSuppression(c, 0.4, 2)).toEqual([0, 1]);
   });
+
+  it('when two overlapping boxes tie on score, keeps the same one whichever comes first', () => {
+    const tall = [0, 0, 10, 20];
+    const square = [0, 0, 10, 10];
+    const first = candidates([tall, square], [0.5, 0.5], [0, 0]);
+    const swapped = candidates([square, tall], [0.5, 0.5], [0, 0]);
+    // Found by nms.property.test.ts: a stable sort on score alone kept whichever tied box came first.
+    // Ties go by content (class, top-left, then bottom-right corner): the square wins either way.
+    expect(nonMaxSuppression(first, 0.45, 100)).toEqual([1]);
+    expect(nonMaxSuppression(swapped, 0.45, 100)).toEqual([0]);
+  });
+});
+
+describe('model outputs that must not reach the answer (found by postprocess.property.test.ts)', () => {
+  const lb = computeLetterbox([640, 640], [640, 640]);
+  const options = { confidence: 0.25, iou: 0.45, maxDetections: 1 };
+
+  it('when the model emits NaN or Infinity for a box, it is no candidate and takes no maxDetections slot', () => {
+    const out = v8Output(
+      [
+        { cx: Number.NaN, cy: 100, w: 20, h: 20, scores: [0.95] },
+        { cx: 100, cy: 100, w: Number.POSITIVE_INFINITY, h: 20, scores: [0.9] },
+        { cx: 300, cy: 300, w: 40, h: 40, scores: [0.8] },
+      ],
+      1,
+    );
+    const { detections } = postprocessDetections(out, lb, options, ['thing']);
+    expect(detections.map((d) => d.box)).toEqual([{ x1: 280, y1: 280, x2: 320, y2: 320 }]);
+  });
+
+  it('when a box is thinner than the 0.1 px rounding, it is dropped rather than answered with x1 == x2', () => {
+    const out = v8Output([{ cx: 100, cy: 100, w: 0.02, h: 30, scores: [0.9] }], 1);
+    expect(postprocessDetections(out, lb, { ...options, maxDetections: 10 }, ['thing']).detections).toEqual(
+      [],
+    );
+  });
 });
 
 describe('postprocessDetections', () => {
