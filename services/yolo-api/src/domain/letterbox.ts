@@ -40,27 +40,56 @@ export function computeLetterbox(source: HeightWidth, target: HeightWidth): Lett
 
 /**
  * Packs the resized RGB (HWC uint8, `lb.resized` size) into the padded NCHW float32 tensor in 0..1.
+ * Only the padding bands are filled with the pad value; the image area is written once. `out`, when
+ * given, is reused (every element is overwritten): a fresh 4.9 MB tensor per request cost more than
+ * the packing itself (page faults and GC, 1.2 ms reused vs 28 ms p50 allocated, loaded 2-core box).
  */
 export function packLetterboxTensor(
   resizedRgb: Uint8Array,
   lb: Letterbox,
   padValue = LETTERBOX_PAD_VALUE,
+  out?: Float32Array,
 ): Float32Array {
   const [dstH, dstW] = lb.target;
   const [rh, rw] = lb.resized;
   const plane = dstH * dstW;
-  const out = new Float32Array(3 * plane).fill(padValue / 255);
+  if (out && out.length !== 3 * plane) {
+    throw new Error(`tensor buffer has ${out.length} elements, expected ${3 * plane}`);
+  }
+  const tensor = out ?? new Float32Array(3 * plane);
+  fillPadding(tensor, lb, padValue / 255);
   const inv = 1 / 255;
   for (let y = 0; y < rh; y++) {
     let src = y * rw * 3;
     let dst = (y + lb.top) * dstW + lb.left;
-    for (let x = 0; x < rw; x++, src += 3, dst++) {
-      out[dst] = resizedRgb[src]! * inv;
-      out[dst + plane] = resizedRgb[src + 1]! * inv;
-      out[dst + 2 * plane] = resizedRgb[src + 2]! * inv;
+    const end = dst + rw;
+    for (; dst < end; src += 3, dst++) {
+      tensor[dst] = resizedRgb[src]! * inv;
+      tensor[dst + plane] = resizedRgb[src + 1]! * inv;
+      tensor[dst + 2 * plane] = resizedRgb[src + 2]! * inv;
     }
   }
-  return out;
+  return tensor;
+}
+
+/** The pad value in every plane outside the image area (rows above/below, columns left/right). */
+function fillPadding(tensor: Float32Array, lb: Letterbox, value: number): void {
+  const [dstH, dstW] = lb.target;
+  const [rh, rw] = lb.resized;
+  const plane = dstH * dstW;
+  const bottom = lb.top + rh;
+  const right = lb.left + rw;
+  for (let c = 0; c < 3; c++) {
+    const base = c * plane;
+    tensor.fill(value, base, base + lb.top * dstW);
+    tensor.fill(value, base + bottom * dstW, base + plane);
+    if (lb.left === 0 && right === dstW) continue;
+    for (let y = lb.top; y < bottom; y++) {
+      const row = base + y * dstW;
+      tensor.fill(value, row, row + lb.left);
+      tensor.fill(value, row + right, row + dstW);
+    }
+  }
 }
 
 /** Box in model-input pixels -> original-image pixels, clipped to the image. */

@@ -71,3 +71,40 @@ describe('packLetterboxTensor', () => {
     expect(t[3 * 4 + 1]).toBeCloseTo(114 / 255); // bottom row padding
   });
 });
+
+describe('packLetterboxTensor into a reused buffer', () => {
+  const reference = (rgb: Uint8Array, lb: ReturnType<typeof computeLetterbox>) => {
+    // Straightforward definition: pad everywhere, then the image at its offset.
+    const [h, w] = lb.target;
+    const plane = h * w;
+    const t = new Float32Array(3 * plane).fill(114 / 255);
+    for (let y = 0; y < lb.resized[0]; y++)
+      for (let x = 0; x < lb.resized[1]; x++)
+        for (let c = 0; c < 3; c++)
+          t[c * plane + (y + lb.top) * w + x + lb.left] = rgb[(y * lb.resized[1] + x) * 3 + c]! / 255;
+    return t;
+  };
+
+  it.each([
+    ['pad above and below', [3, 8], [8, 8]],
+    ['pad left and right', [8, 3], [8, 8]],
+    ['no padding', [8, 8], [8, 8]],
+    ['pad left and right on a non-square target', [5, 7], [6, 9]],
+  ] as const)('when the image needs %s, matches the fill-everything definition, even in a dirty buffer', (_, source, target) => {
+    const lb = computeLetterbox(source, target);
+    const rgb = new Uint8Array(lb.resized[0] * lb.resized[1] * 3).map((_, i) => (i * 37) % 256);
+    const dirty = new Float32Array(3 * target[0] * target[1]).fill(-7);
+
+    const packed = packLetterboxTensor(rgb, lb, 114, dirty);
+
+    expect(packed).toBe(dirty);
+    expect(Array.from(packed)).toEqual(Array.from(reference(rgb, lb)));
+  });
+
+  it('when the buffer has the wrong size, throws', () => {
+    const lb = computeLetterbox([2, 4], [4, 4]);
+    expect(() => packLetterboxTensor(new Uint8Array(24), lb, 114, new Float32Array(10))).toThrow(
+      /expected 48/,
+    );
+  });
+});
