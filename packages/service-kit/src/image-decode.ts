@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { apiError } from './errors.ts';
+import { readJpegHeader } from './jpeg-header.ts';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif';
 
@@ -52,7 +53,9 @@ export async function readImageSize(
   bytes: Buffer,
   options: DecodeOptions,
 ): Promise<{ width: number; height: number }> {
-  assertSupported(bytes);
+  const format = assertSupported(bytes);
+  const jpeg = format === 'jpeg' ? readJpegHeader(bytes) : undefined;
+  if (jpeg) return checkedSize(jpeg.width, jpeg.height, jpeg.orientation, options);
   let meta: sharp.Metadata;
   try {
     // limitInputPixels off here: the header is read only, the limit is checked just below.
@@ -62,14 +65,22 @@ export async function readImageSize(
   }
   const { width, height } = meta;
   if (!width || !height) throw apiError('UNDECODABLE_IMAGE', 'the image has no size');
+  return checkedSize(width, height, meta.orientation ?? 1, options);
+}
+
+function checkedSize(
+  width: number,
+  height: number,
+  orientation: number,
+  options: DecodeOptions,
+): { width: number; height: number } {
   if (width * height > options.maxPixels) {
     throw apiError(
       'IMAGE_TOO_LARGE',
       `image is ${width}x${height} = ${width * height} pixels, the limit is ${options.maxPixels}`,
     );
   }
-  const rotated = (meta.orientation ?? 1) >= 5;
-  return rotated ? { width: height, height: width } : { width, height };
+  return orientation >= 5 ? { width: height, height: width } : { width, height };
 }
 
 /** Decodes to 8-bit sRGB RGB, EXIF-rotated, first frame, alpha flattened on white. */
