@@ -75,6 +75,8 @@ export interface CorpusCase {
   expect(api: ApiTarget, ctx: CorpusContext): Expected;
   /** Extra check after the answer; returns a problem, or undefined when fine. */
   check?(response: RawResponse, api: ApiTarget, ctx: CorpusContext): string | undefined;
+  /** The APIs the case applies to (a route only one service has). @default both */
+  apis?: readonly ApiName[];
   /** False when the case cannot be set up on this machine (see url-fixture-server.ts). */
   applies?(ctx: CorpusContext): boolean;
   /** Client-side bound for this case (default: `DEFAULT_CASE_TIMEOUT_MS`). */
@@ -545,6 +547,45 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
     what: 'remote host accepts and never answers',
     request: (api, ctx) => postJson(api, { imageUrl: `${ctx.urls.origin}${URL_FIXTURE_PATHS.hanging}` }),
     expect: error(422, 'URL_FETCH_FAILED', /timed out/),
+  },
+
+  // --- yolo-api's predict_json (load-simulator format, URL input only) --------------------------
+  {
+    name: 'predict-json-valid',
+    group: 'url',
+    what: 'predict_json, coco_url on the trusted fixture host',
+    apis: ['detect'],
+    request: (api, ctx) => ({
+      ...postJson(api, {
+        req_id: 'r1',
+        image_id: '1',
+        coco_url: `${ctx.urls.origin}${URL_FIXTURE_PATHS.image}`,
+      }),
+      path: `${api.prefix}/predict_json`,
+    }),
+    expect: valid(320, 240),
+  },
+  {
+    name: 'predict-json-metadata',
+    group: 'url',
+    what: 'predict_json, coco_url on the metadata address',
+    apis: ['detect'],
+    request: (api) => ({
+      ...postJson(api, { req_id: 'r1', image_id: '1', coco_url: 'http://169.254.169.254/latest/meta-data/' }),
+      path: `${api.prefix}/predict_json`,
+    }),
+    expect: refusedAddress,
+  },
+  {
+    name: 'predict-json-malformed',
+    group: 'json',
+    what: 'predict_json, a body that does not parse',
+    apis: ['detect'],
+    request: (api) => ({
+      ...post(api, 'application/json', '{"coco_url": '),
+      path: `${api.prefix}/predict_json`,
+    }),
+    expect: error(400, 'BAD_REQUEST'),
   },
 
   // --- routing ----------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ async function runCase(
   };
 }
 
-/** One pass: each case to both APIs at once, the cases one after the other. */
+/** One pass: each case to its APIs (both, unless it says otherwise) at once, the cases one after the other. */
 export async function runCorpusPass(
   baseUrl: string,
   ctx: CorpusContext,
@@ -116,10 +116,11 @@ export async function runCorpusPass(
   const results: CaseResult[] = [];
   for (const item of cases) {
     if (item.applies && !item.applies(ctx)) continue;
-    const pair = await Promise.all(
-      API_NAMES.map((name) => runCase(baseUrl, item, API_TARGETS[name], ctx, pass)),
+    const apis = item.apis ?? API_NAMES;
+    const answers = await Promise.all(
+      apis.map((name) => runCase(baseUrl, item, API_TARGETS[name], ctx, pass)),
     );
-    for (const result of pair) {
+    for (const result of answers) {
       results.push(result);
       onResult?.(result);
     }
