@@ -73,6 +73,7 @@ const DEFAULT_SESSION: OnnxSessionConfig = {
   interOpThreads: 1,
   graphOptimizationLevel: 'all',
   device: 'cpu',
+  allowSpinning: false,
 };
 
 const DEFAULT_MAX_PIXELS = 40_000_000;

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { MODELS } from '@mlip/catalogue';
-import { type ModelHandle, resolveModelPath } from '@mlip/service-kit';
+import { type ModelHandle, onnxSessionConfig, resolveModelPath } from '@mlip/service-kit';
 import type { DepthConfig } from '../config.ts';
 import { createDepthEstimator, type DepthEstimator } from '../depth-estimator.ts';
 
@@ -24,12 +24,8 @@ export async function loadDepthModel(config: DepthConfig): Promise<DepthModelHan
   const estimator = await createDepthEstimator({
     modelPath,
     maxPixels: config.maxPixels,
-    session: {
-      intraOpThreads: config.ortIntraOpThreads,
-      interOpThreads: config.ortInterOpThreads,
-      graphOptimizationLevel: config.ortGraphOptLevel,
-      device: config.ortExecutionProvider,
-    },
+    // The kit's mapping, so depth-api honours every ORT_* key yolo-api does (ORT_ALLOW_SPINNING included).
+    session: onnxSessionConfig(config),
     targetSize: { size: config.depthTargetSize, maxSide: config.depthMaxInputSide },
   });
   return {
