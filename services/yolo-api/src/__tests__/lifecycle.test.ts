@@ -108,6 +108,30 @@ describe('admission and drain', () => {
     }
   });
 
+  it('by default two requests are processed at once (one decodes while the other runs), so two concurrent requests with MAX_QUEUE=0 both succeed', async () => {
+    const web = await startYoloServer({
+      env: quiet,
+      overrides: { ...local, modelPath: MODEL_PATH, maxQueue: 0 },
+    });
+    try {
+      await web.modelLoad;
+      expect(web.context.config.maxConcurrency).toBe(2);
+      const bus = await readSample('bus.jpg');
+      const responses = await Promise.all(
+        Array.from({ length: 2 }, () =>
+          fetch(`${web.url}/yoloapi/v1/detect`, {
+            method: 'POST',
+            body: bus,
+            headers: { 'content-type': 'image/jpeg' },
+          }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    } finally {
+      await stopYoloServer(web);
+    }
+  });
+
   it('stopYoloServer marks the service shutting-down at once, lets the in-flight detection finish, then closes', async () => {
     const web = await startYoloServer({ env: quiet, overrides: { ...local, modelPath: MODEL_PATH } });
     await web.modelLoad;
