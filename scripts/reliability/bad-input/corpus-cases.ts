@@ -258,7 +258,7 @@ export const CORPUS_CASES: readonly CorpusCase[] = [
   {
     name: 'json-invalid-base64',
     group: 'json',
-    what: 'JSON {"image": "not*base64!"}',
+    what: 'JSON {"image": "this is *not* base64!"}',
     request: (api) => postJson(api, { image: 'this is *not* base64!' }),
     expect: error(400, 'INVALID_BASE64'),
   },
