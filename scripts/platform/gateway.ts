@@ -138,11 +138,13 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
       agent,
     });
     let timedOut = false;
+    let answeredEarly = false;
     proxyReq.setTimeout(timeoutMs, () => {
       timedOut = true;
       proxyReq.destroy();
     });
     proxyReq.on('error', (err: NodeJS.ErrnoException) => {
+      if (answeredEarly) return;
       // A kept-alive socket the upstream closed at the same moment: safe to replay a bodiless request
       // once (https://nodejs.org/api/http.html#requestreusedsocket).
       if (mayRetry && proxyReq.reusedSocket && err.code === 'ECONNRESET' && !res.headersSent) {
@@ -167,14 +169,27 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
       res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
       proxyRes.pipe(res);
       proxyRes.on('error', () => res.destroy());
+      // The upstream answered before it had the whole body (a 503 or 413 at the headers): it will not
+      // want the rest, and its connection, mid-request, cannot be reused. Drop the rest of the client's
+      // body here; forwarding it could stall for good (the upstream request waits for a 'drain' that
+      // never comes once its response is over), and the client's next request on this connection
+      // would wait behind it.
+      proxyRes.on('end', () => {
+        if (proxyReq.writableFinished) return;
+        answeredEarly = true;
+        stopBody?.();
+        proxyReq.destroy();
+        if (!req.complete) req.resume();
+      });
     });
     res.on('close', () => {
       if (!res.writableFinished) proxyReq.destroy();
     });
+    let stopBody: (() => void) | undefined;
     if (bodiless) {
       proxyReq.end();
     } else {
-      forwardBody(req, proxyReq);
+      stopBody = forwardBody(req, proxyReq);
     }
   }
 
@@ -229,10 +244,14 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
  * write per image request. Nothing waits for more data than is already read (no buffering of the
  * body), and backpressure is kept: a full upstream socket pauses the client until `drain`.
  */
-function forwardBody(req: IncomingMessage, proxyReq: http.ClientRequest): void {
+function forwardBody(req: IncomingMessage, proxyReq: http.ClientRequest): () => void {
   let pending: Buffer[] = [];
   let scheduled = false;
   let paused = false;
+  const onDrain = (): void => {
+    paused = false;
+    req.resume();
+  };
   const flush = (): void => {
     scheduled = false;
     if (pending.length === 0) return;
@@ -245,25 +264,31 @@ function forwardBody(req: IncomingMessage, proxyReq: http.ClientRequest): void {
     if (!ok && !paused) {
       paused = true;
       req.pause();
-      proxyReq.once('drain', () => {
-        paused = false;
-        req.resume();
-      });
+      proxyReq.once('drain', onDrain);
     }
   };
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer): void => {
     pending.push(chunk);
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
-  });
-  req.on('end', () => {
+  };
+  const onEnd = (): void => {
     proxyReq.cork();
     flush();
     proxyReq.end();
     proxyReq.uncork();
-  });
+  };
+  req.on('data', onData);
+  req.on('end', onEnd);
+  // Stops forwarding (the upstream has answered): nothing more is written upstream.
+  return () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    proxyReq.off('drain', onDrain);
+    pending = [];
+  };
 }
 
 function hasBody(headers: IncomingHttpHeaders): boolean {
