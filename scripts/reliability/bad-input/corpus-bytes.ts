@@ -3,34 +3,10 @@
  * valid images in the unusual shapes clients send (16-bit, CMYK, EXIF-rotated, alpha, animated,
  * 1x1, 10000x10) and broken ones (truncated, bad CRC, decompression bombs, not images at all).
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngDeclaring } from '@mlip/service-kit/testing';
 import sharp from 'sharp';
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A ~100-byte PNG whose header declares width x height: a decompression bomb if it were decoded. */
-export function pngDeclaring(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(64))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+export { pngDeclaring };
 
 /** Offset of the first chunk of `type` in a PNG (its length field), or -1. */
 function findPngChunk(png: Buffer, type: string): number {

@@ -12,7 +12,7 @@ import {
   resizeRgb,
   sniffImageFormat,
 } from '../image-decode.ts';
-import { pngDeclaring } from './fixtures.ts';
+import { pngDeclaring } from '../testing/png-bytes.ts';
 
 const limits = { maxPixels: 40_000_000 };
 

@@ -189,7 +189,7 @@ describe('POST /yoloapi/v1/detect with the real model', () => {
   });
 
   it('a tiny PNG declaring 30000x30000 answers 413 IMAGE_TOO_LARGE', async () => {
-    const { pngDeclaring } = await import('./fixtures.ts');
+    const { pngDeclaring } = await import('@mlip/service-kit/testing');
     const res = await fetch(detectUrl, {
       method: 'POST',
       body: pngDeclaring(30_000, 30_000),

@@ -1,0 +1,1 @@
+export * from './png-bytes.ts';
