@@ -15,6 +15,8 @@ export interface SessionConfig {
   label: string;
   intraOpNumThreads: number;
   graphOptimizationLevel: GraphOptimizationLevel;
+  /** ORT_ALLOW_SPINNING=1 in the service (off when absent, as in the service). */
+  allowSpinning?: boolean;
 }
 
 export interface RawInferenceResult {
@@ -93,6 +95,7 @@ export async function measureRawInference(opts: {
           interOpThreads: 1,
           graphOptimizationLevel: config.graphOptimizationLevel,
           device: 'cpu',
+          allowSpinning: config.allowSpinning ?? false,
         }),
       );
       sessions.push({ config, session, loadMs: performance.now() - started, times: [] });
@@ -138,6 +141,7 @@ export async function createRawRunner(opts: {
       interOpThreads: 1,
       graphOptimizationLevel: opts.config.graphOptimizationLevel,
       device: 'cpu',
+      allowSpinning: opts.config.allowSpinning ?? false,
     }),
   );
   await session.run({ [opts.inputName]: opts.tensors[0]! });

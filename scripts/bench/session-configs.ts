@@ -17,27 +17,34 @@ export const DEFAULT_SERVICE_ENV: Readonly<Record<string, string>> = Object.free
   LOG_LEVEL: 'warn',
 });
 
-function label(threads: number, level: GraphOptimizationLevel): string {
-  return `intra-op ${threads} thread${threads === 1 ? '' : 's'}, graph opt ${level}`;
+function label(threads: number, level: GraphOptimizationLevel, spinning: boolean): string {
+  return `intra-op ${threads} thread${threads === 1 ? '' : 's'}, graph opt ${level}${spinning ? ', spinning' : ''}`;
 }
 
+/** The reference (first) follows ORT_INTRA_OP_THREADS, ORT_GRAPH_OPT_LEVEL and ORT_ALLOW_SPINNING. */
 export function sessionConfigsFor(serviceEnv: Record<string, string>): SessionConfig[] {
   const intra = Number(serviceEnv.ORT_INTRA_OP_THREADS ?? 0) || cores;
   const level = (serviceEnv.ORT_GRAPH_OPT_LEVEL ?? 'all') as GraphOptimizationLevel;
-  const candidates: [number, GraphOptimizationLevel][] = [
-    [intra, level],
-    [cores, 'all'],
-    [1, 'all'],
-    [cores, 'basic'],
-    [cores, 'disabled'],
+  const spinning = serviceEnv.ORT_ALLOW_SPINNING === '1';
+  const candidates: [number, GraphOptimizationLevel, boolean][] = [
+    [intra, level, spinning],
+    [cores, 'all', false],
+    [1, 'all', false],
+    [cores, 'basic', false],
+    [cores, 'disabled', false],
   ];
   const seen = new Set<string>();
   const configs: SessionConfig[] = [];
-  for (const [threads, graph] of candidates) {
-    const key = `${threads}/${graph}`;
+  for (const [threads, graph, spin] of candidates) {
+    const key = `${threads}/${graph}/${spin}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    configs.push({ label: label(threads, graph), intraOpNumThreads: threads, graphOptimizationLevel: graph });
+    configs.push({
+      label: label(threads, graph, spin),
+      intraOpNumThreads: threads,
+      graphOptimizationLevel: graph,
+      allowSpinning: spin,
+    });
   }
   return configs;
 }
