@@ -175,7 +175,9 @@ export function startGateway(options: GatewayOptions): Promise<Gateway> {
       // never comes once its response is over), and the client's next request on this connection
       // would wait behind it.
       proxyRes.on('end', () => {
-        if (proxyReq.writableFinished) return;
+        // `writableEnded`, not `writableFinished`: the response can be read before the callback of
+        // the body's last write has run, and that is no early answer.
+        if (proxyReq.writableEnded) return;
         answeredEarly = true;
         stopBody?.();
         proxyReq.destroy();
