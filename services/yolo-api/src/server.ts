@@ -44,6 +44,13 @@ export const yoloService: WebServiceDefinition<YoloConfig, YoloModel> = {
       modelPath,
       maxPixels: config.maxPixels,
       session: onnxSessionConfig(config),
+    }).catch((error: unknown) => {
+      // readyz shows this as the reason: ONNX Runtime names the file, the metadata reader does not
+      // (a truncated download said only "truncated field").
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(message.includes(modelPath) ? message : `cannot load ${modelPath}: ${message}`, {
+        cause: error,
+      });
     });
     try {
       const warm = await detector.detect(await warmUpImage());
