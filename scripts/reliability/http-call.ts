@@ -28,6 +28,8 @@ export interface CallResult {
   json: unknown;
   /** Set when no complete answer came: `timeout`, or the errno / undici code. */
   networkError: string | null;
+  /** `error.message` of a JSON error body, or the network error's message. */
+  message: string | null;
 }
 
 export interface CallOptions {
@@ -45,10 +47,13 @@ function errorCode(err: unknown): string {
   return String(e.name ?? e.message ?? err);
 }
 
-function jsonErrorCode(json: unknown): string | null {
-  if (typeof json !== 'object' || json === null || !('error' in json)) return null;
-  const code = (json as { error?: { code?: unknown } }).error?.code;
-  return typeof code === 'string' ? code : null;
+function jsonError(json: unknown): { code: string | null; message: string | null } {
+  if (typeof json !== 'object' || json === null || !('error' in json)) return { code: null, message: null };
+  const { code, message } = (json as { error?: { code?: unknown; message?: unknown } }).error ?? {};
+  return {
+    code: typeof code === 'string' ? code : null,
+    message: typeof message === 'string' ? message : null,
+  };
 }
 
 function encodeBody(body: CallBody): { payload?: Buffer | FormData; contentType?: string } {
@@ -71,7 +76,7 @@ export async function callHttp(url: string, options: CallOptions): Promise<CallR
     controller.abort();
   }, options.timeoutMs);
   const startedAt = performance.now();
-  const base = { startedAt, code: null, retryAfter: null, contentType: null, json: null };
+  const base = { startedAt, code: null, retryAfter: null, contentType: null, json: null, message: null };
   try {
     const res = await request(url, {
       method: options.method ?? (payload ? 'POST' : 'GET'),
@@ -97,7 +102,7 @@ export async function callHttp(url: string, options: CallOptions): Promise<CallR
       ...base,
       latencyMs: performance.now() - startedAt,
       status: res.statusCode,
-      code: jsonErrorCode(json),
+      ...jsonError(json),
       retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
       contentType: type,
       json,
@@ -109,6 +114,7 @@ export async function callHttp(url: string, options: CallOptions): Promise<CallR
       latencyMs: performance.now() - startedAt,
       status: null,
       networkError: timedOut ? 'timeout' : errorCode(err),
+      message: String((err as { message?: unknown }).message ?? err),
     };
   } finally {
     clearTimeout(timer);

@@ -17,6 +17,8 @@ export interface OverloadOutcome {
   kind: 'ok' | 'shed' | 'failed';
   /** `200`, `503 OVERLOADED`, `network ECONNRESET`, `timeout`...; in the flow prefixed `detect` / `depth`. */
   label: string;
+  /** What the failure said (the JSON error message or the network error), failed outcomes only. */
+  detail?: string;
   latencyMs: number;
   /**
    * Time the request held its inference slot, as the service reports it (`timings.totalMs`),
@@ -55,17 +57,18 @@ function isDepthAnswer(json: unknown, objects?: number): boolean {
 export function classifyAnswer(
   call: CallResult,
   wellFormed: (json: unknown) => boolean,
-): Pick<OverloadOutcome, 'kind' | 'label'> {
+): Pick<OverloadOutcome, 'kind' | 'label' | 'detail'> {
   const label = describeCall(call);
+  const detail = call.message ?? undefined;
   if (call.status === 200) {
     return wellFormed(call.json) ? { kind: 'ok', label } : { kind: 'failed', label: '200 malformed body' };
   }
   if (call.status === 503 && call.code === 'OVERLOADED') {
     return call.retryAfter
       ? { kind: 'shed', label }
-      : { kind: 'failed', label: `${label} without Retry-After` };
+      : { kind: 'failed', label: `${label} without Retry-After`, detail };
   }
-  return { kind: 'failed', label };
+  return { kind: 'failed', label, detail };
 }
 
 function imageBody(image: LoadImage) {

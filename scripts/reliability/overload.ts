@@ -155,6 +155,8 @@ export interface OverloadResult {
     /** Every answer by label (`200`, `503 OVERLOADED`, `network ECONNRESET`...). */
     answers: Record<string, number>;
     failures: Record<string, number>;
+    /** Up to five distinct messages of the failures, to tell what went wrong. */
+    failureDetails: string[];
     delayedByCap: number;
     maxInFlight: number;
   };
@@ -362,6 +364,9 @@ export async function runOverloadTarget(
       failed: count('failed'),
       answers: tally(outcomes, () => true),
       failures: tally(outcomes, (o) => o.kind === 'failed'),
+      failureDetails: [
+        ...new Set(outcomes.filter((o) => o.kind === 'failed').map((o) => `${o.label}: ${o.detail ?? ''}`)),
+      ].slice(0, 5),
       delayedByCap: run.delayedByCap,
       maxInFlight: run.maxInFlightSeen,
     },
