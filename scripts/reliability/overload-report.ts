@@ -49,6 +49,7 @@ export function renderOverloadTable(report: OverloadReport): string {
     'accepted p50 ms',
     'accepted p99 ms',
     'bound ms',
+    'readyz max ms',
     'RSS MiB before/peak/after',
   ];
   const rows = report.targets.map((t) => [
@@ -62,6 +63,7 @@ export function renderOverloadTable(report: OverloadReport): string {
     ms(t.acceptedLatencyMs?.p50),
     ms(t.acceptedLatencyMs?.p99),
     ms(t.bound.boundMs),
+    t.readinessDuringBurst.map((r) => ms(r.maxMs)).join(' / '),
     memoryCell(t),
   ]);
   const lines = [pad([header, ...rows]), ''];

@@ -25,6 +25,7 @@ import { type Platform, startPlatform } from '../platform/start-platform.ts';
 import { callHttp } from './http-call.ts';
 import { runOpenLoop } from './open-loop-burst.ts';
 import { type OverloadOutcome, type OverloadTarget, sendOverloadRequest } from './overload-requests.ts';
+import { type ReadinessSample, sampleReadiness } from './readiness-poll.ts';
 import { MIB, type RssSource, readRssBytes, startRssSampler } from './rss-sampler.ts';
 
 /**
@@ -80,6 +81,13 @@ export function latencyBoundMs(limits: AdmissionLimits, serviceMs: number): numb
  * gateway, event-loop lag in the client/gateway process, timer slack): p99 <= 1.5 x bound.
  */
 export const BOUND_MARGIN_FACTOR = 1.5;
+
+/**
+ * The ALB's health-check timeout (infra-tf/src/constructs/load-balancer.ts: 5 s, every 15 s, unhealthy
+ * after 3 misses): a service shedding load must still answer readyz 200 within it, or the ALB would
+ * take it out of service for being busy.
+ */
+export const ALB_HEALTH_CHECK_TIMEOUT_MS = 5_000;
 
 /**
  * RSS ceilings. The ECS tasks have 1536 MiB (yolo-api) and 3072 MiB (depth-api) and add tasks at
@@ -165,6 +173,8 @@ export interface OverloadResult {
   serviceTimes: ServiceTime[];
   bound: { formula: string; boundMs: number; allowedMs: number };
   memory: ServiceMemory[];
+  /** readyz probed every 500 ms on each service's port during the burst. */
+  readinessDuringBurst: (ReadinessSample & { service: ApiService })[];
   after: { ready: boolean; answeredNormally: boolean; detail: string };
 }
 
@@ -303,10 +313,17 @@ export async function runOverloadTarget(
   const sources = services.map((s) => rssSource(platform, s));
   const before = await Promise.all(sources.map(readRssBytes));
   const samplers = sources.map((s) => startRssSampler(s));
+  const healthChecks = services.map((service) =>
+    sampleReadiness({
+      url: `http://127.0.0.1:${platform.servicePorts[service]}${SERVICES[service].healthPath}`,
+      timeoutMs: 2 * ALB_HEALTH_CHECK_TIMEOUT_MS,
+    }),
+  );
   const dispatcher = new Agent({ connections: settings.maxInFlight, keepAliveTimeout: 10_000 });
   const runId = `ovl${Date.now().toString(36)}`;
   let run: Awaited<ReturnType<typeof runOpenLoop<OverloadOutcome>>>;
   let peaks: { peakBytes: number | null; samples: number }[];
+  let readiness: ReadinessSample[];
   try {
     run = await runOpenLoop({
       rps,
@@ -323,6 +340,7 @@ export async function runOverloadTarget(
     });
   } finally {
     peaks = await Promise.all(samplers.map((s) => s.stop()));
+    readiness = await Promise.all(healthChecks.map((h) => h.stop()));
     await dispatcher.close();
   }
   const after = await checkAfter(platform, target);
@@ -374,6 +392,7 @@ export async function runOverloadTarget(
     shedLatencyMs: summarize(outcomes.filter((o) => o.kind === 'shed').map((o) => o.latencyMs)),
     serviceTimes,
     bound: { formula: BOUND_FORMULA, boundMs, allowedMs: boundMs * BOUND_MARGIN_FACTOR },
+    readinessDuringBurst: services.map((service, i) => ({ service, ...readiness[i]! })),
     memory: services.map((service, i) => ({
       service,
       beforeMiB: toMiB(before[i]!),
@@ -417,6 +436,13 @@ export function checkOverload(result: OverloadResult): OverloadCheck[] {
       detail: `p99 ${p99.toFixed(0)} ms, bound ${result.bound.boundMs.toFixed(0)} ms, allowed ${result.bound.allowedMs.toFixed(0)} ms`,
     },
   ];
+  for (const r of result.readinessDuringBurst) {
+    checks.push({
+      check: `${r.service} readyz 200 within the ALB health-check timeout (${ALB_HEALTH_CHECK_TIMEOUT_MS} ms) during the burst`,
+      pass: r.probes > 0 && r.answers['200'] === r.probes && (r.maxMs ?? 0) <= ALB_HEALTH_CHECK_TIMEOUT_MS,
+      detail: `${JSON.stringify(r.answers)}, p50 ${Math.round(r.p50Ms ?? 0)} ms, max ${Math.round(r.maxMs ?? 0)} ms`,
+    });
+  }
   for (const m of result.memory) {
     const growth = m.peakMiB !== null && m.beforeMiB !== null ? m.peakMiB - m.beforeMiB : null;
     checks.push({

@@ -40,3 +40,54 @@ export async function pollReadiness(options: {
     await sleep(options.intervalMs ?? 10);
   }
 }
+
+export interface ReadinessSample {
+  probes: number;
+  /** Answers by label: `200`, `503 not-ready`, `network ECONNREFUSED`, `timeout`. */
+  answers: Record<string, number>;
+  p50Ms: number | null;
+  maxMs: number | null;
+}
+
+/**
+ * Health-check probes every `intervalMs` until stopped (a new connection each, `timeoutMs` each),
+ * to see whether a service under load still looks healthy to its load balancer.
+ */
+export function sampleReadiness(options: { url: string; intervalMs?: number; timeoutMs: number }): {
+  stop(): Promise<ReadinessSample>;
+} {
+  const answers: Record<string, number> = {};
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const dispatcher = new Agent({ connections: 1, pipelining: 0 });
+      const call = await callHttp(options.url, { dispatcher, timeoutMs: options.timeoutMs });
+      await dispatcher.close();
+      const state = (call.json as { status?: unknown } | null)?.status;
+      const label = call.networkError
+        ? call.networkError === 'timeout'
+          ? 'timeout'
+          : `network ${call.networkError}`
+        : call.status === 200
+          ? '200'
+          : `${call.status} ${typeof state === 'string' ? state : ''}`.trim();
+      answers[label] = (answers[label] ?? 0) + 1;
+      latencies.push(call.latencyMs);
+      await sleep(options.intervalMs ?? 500);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return {
+        probes: sorted.length,
+        answers,
+        p50Ms: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : null,
+        maxMs: sorted.length ? sorted[sorted.length - 1]! : null,
+      };
+    },
+  };
+}

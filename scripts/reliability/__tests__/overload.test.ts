@@ -60,6 +60,12 @@ describe('overload at 4x the saturation rate through the gateway', () => {
     expect(b.shed).toBeGreaterThan(0);
     // Accepted requests wait at most what the queue limits allow (formula in overload.ts).
     expect(result.acceptedLatencyMs!.p99).toBeLessThanOrEqual(result.bound.allowedMs);
+    // Still healthy to a load balancer while shedding: every readyz probe answered 200 (each had
+    // twice the ALB's 5 s health-check timeout; the CLI reports the latency against the 5 s).
+    for (const r of result.readinessDuringBurst) {
+      expect(r.probes).toBeGreaterThan(0);
+      expect(r.answers).toEqual({ '200': r.probes });
+    }
     for (const m of result.memory) {
       expect(m.samples).toBeGreaterThan(0);
       expect(m.peakMiB!).toBeLessThanOrEqual(RSS_CEILING_MIB);
