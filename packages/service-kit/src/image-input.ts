@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import multer from 'multer';
+import { discardBody } from './discard-body.ts';
 import { ApiError, apiError } from './errors.ts';
 import type { RawOptions } from './options.ts';
 import { fetchImageUrl, type UrlFetchOptions } from './url-fetcher.ts';
@@ -57,32 +58,16 @@ function withBodyTimeout<T>(req: Request, res: Response, timeoutMs: number, work
 export const DISCARD_REFUSED_BODY = Object.freeze({ ms: 5_000, bytes: 64 * 1024 * 1024 });
 
 /**
- * After an early 413 the client is usually still sending. Closing the socket with its bytes unread
- * makes the kernel answer with a TCP RST, which can destroy the 413 before the client reads it
- * (behind the ALB or the local gateway the client then gets a 502). So the rest of the body is read
- * and discarded, within DISCARD_REFUSED_BODY (like nginx's lingering close); past that the socket
- * is closed anyway. A body that ends in time leaves the connection usable for the next request.
+ * After an early 413 the client is usually still sending: the rest of the body is read and dropped
+ * within DISCARD_REFUSED_BODY (see discard-body.ts), past that the socket is closed anyway. A body
+ * that ends in time leaves the connection usable for the next request.
  */
 function discardRestOfBody(req: Request): void {
-  if (req.complete) return;
-  let discarded = 0;
-  const giveUp = () => {
-    cleanup();
-    req.socket.destroy();
-  };
-  const timer = setTimeout(giveUp, DISCARD_REFUSED_BODY.ms);
-  const onData = (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > DISCARD_REFUSED_BODY.bytes) giveUp();
-  };
-  const cleanup = () => {
-    clearTimeout(timer);
-    req.off('data', onData);
-  };
-  req.on('data', onData);
-  req.once('end', cleanup);
-  req.once('close', cleanup);
-  req.resume();
+  void discardBody(req, {
+    maxBytes: DISCARD_REFUSED_BODY.bytes,
+    timeoutMs: DISCARD_REFUSED_BODY.ms,
+    destroyOnLimit: true,
+  });
 }
 
 /** Reads the whole body up to `limit` bytes. */

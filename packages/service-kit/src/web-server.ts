@@ -10,6 +10,7 @@ import type { ServiceDefinition } from '@mlip/catalogue';
 import express, { type Express, type Request, type Response } from 'express';
 import { AdmissionController } from './admission.ts';
 import { type CommonConfig, type ConfigKeys, loadConfig } from './config.ts';
+import { discardBody } from './discard-body.ts';
 import { errorMiddleware, RouteTable } from './error-middleware.ts';
 import { apiError } from './errors.ts';
 import type { ImageInputLimits } from './image-input.ts';
@@ -339,31 +340,8 @@ function connectionCloseWhenStopping<M>(lifecycle: Lifecycle<M>, config: CommonC
     }
     res.setHeader('Connection', 'close');
     lifecycle.lastLateRequestAt = performance.now();
-    void discardBody(req, config.bodyLimitBytes, config.requestTimeoutMs).then(next);
+    void discardBody(req, { maxBytes: config.bodyLimitBytes, timeoutMs: config.requestTimeoutMs }).then(next);
   };
-}
-
-/** Reads and drops the rest of a request body; gives up past `maxBytes` or `timeoutMs`. */
-function discardBody(req: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<void> {
-  if (req.complete || req.readableEnded) return Promise.resolve();
-  return new Promise((resolve) => {
-    let received = 0;
-    const done = () => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', done);
-      req.off('error', done);
-      resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes) done();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    req.on('data', onData);
-    req.once('end', done);
-    req.once('error', done);
-  });
 }
 
 interface ConnectionUse {
