@@ -135,3 +135,39 @@ describe('image decoding adapter', () => {
     ).toBe('IMAGE_TOO_LARGE');
   });
 });
+
+describe('ICC profiles', () => {
+  let bus: Buffer;
+  beforeAll(async () => {
+    bus = await readFile(join(samplesDir(), 'bus.jpg'));
+  });
+
+  const meanAbsDiff = (a: Buffer, b: Buffer) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+    return sum / a.length;
+  };
+  const same = () => ({ width: 64, height: 48 });
+
+  it('with ignoreIccProfile, a Display P3 photo keeps its stored values; by default it is converted back to sRGB', async () => {
+    const original = await sharp(bus).resize(64, 48).raw().toBuffer();
+    const p3 = await sharp(bus).resize(64, 48).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+
+    const managed = await decodeImageResized(p3, limits, same);
+    const stored = await decodeImageResized(p3, { ...limits, ignoreIccProfile: true }, same);
+
+    expect(meanAbsDiff(managed.resized.data, stored.resized.data)).toBeGreaterThan(1);
+    expect(meanAbsDiff(managed.resized.data, original)).toBeLessThan(
+      meanAbsDiff(stored.resized.data, original),
+    );
+  });
+
+  it('with ignoreIccProfile, a photo tagged sRGB decodes to the same pixels as with colour management', async () => {
+    const srgb = await sharp(bus).resize(64, 48).withIccProfile('srgb').jpeg().toBuffer();
+
+    const managed = await decodeImageResized(srgb, limits, same);
+    const stored = await decodeImageResized(srgb, { ...limits, ignoreIccProfile: true }, same);
+
+    expect(meanAbsDiff(managed.resized.data, stored.resized.data)).toBeLessThan(0.5);
+  });
+});

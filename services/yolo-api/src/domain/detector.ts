@@ -11,7 +11,6 @@ import {
   type OnnxModel,
   type OnnxSessionConfig,
   type RgbImage,
-  resizeRgb,
 } from '@mlip/service-kit';
 import { readOnnxMetadata } from '../adapters/onnx-metadata.ts';
 import { COCO80_CLASS_NAMES, parseUltralyticsNames } from './class-names.ts';
@@ -148,42 +147,50 @@ export async function createYoloDetector(options: YoloDetectorOptions): Promise<
     const letterboxFor = (size: { width: number; height: number }) =>
       computeLetterbox([size.height, size.width], inputSize);
 
-    /** Full-size decode (kept for annotation), then resize: preprocessMs includes the resize. */
-    const detectWithImage: YoloDetector['detectWithImage'] = async (bytes, opts) => {
-      const started = performance.now();
-      const image = await decodeImage(bytes, { maxPixels });
-      const decodeMs = since(started);
-      const t = performance.now();
-      const lb = letterboxFor(image);
-      const resized = await resizeRgb(image, lb.resized[1], lb.resized[0]);
-      const resizeMs = since(t);
-      const result = await inferAndPostprocess(
-        image,
-        lb,
-        resized,
-        { ...DEFAULT_DETECT_OPTIONS, ...opts },
-        decodeMs,
-        started,
-      );
-      result.timings.preprocessMs = Math.round((result.timings.preprocessMs + resizeMs) * 100) / 100;
-      return { result, image };
-    };
-
-    /** Decode and resize fused in sharp (shrink-on-load): decodeMs includes the resize. */
-    const detect: YoloDetector['detect'] = async (bytes, opts) => {
-      const started = performance.now();
+    /**
+     * The model input exactly as `detect` makes it (fused decode + resize of the stored pixels), so
+     * both routes answer the same boxes. `decodeMs` includes the resize.
+     */
+    const decodeModelInput = async (bytes: Buffer) => {
       let lb: Letterbox | undefined;
-      const decoded = await decodeImageResized(bytes, { maxPixels }, (size) => {
+      const decoded = await decodeImageResized(bytes, { maxPixels, ignoreIccProfile: true }, (size) => {
         lb = letterboxFor(size);
         return { width: lb.resized[1], height: lb.resized[0] };
       });
-      const decodeMs = since(started);
-      return inferAndPostprocess(
+      return { decoded, lb: lb! };
+    };
+
+    /**
+     * Also decodes the full image, colour-managed, for drawing on (in parallel with the model
+     * input's decode; `decodeMs` covers both).
+     */
+    const detectWithImage: YoloDetector['detectWithImage'] = async (bytes, opts) => {
+      const started = performance.now();
+      const [image, { decoded, lb }] = await Promise.all([
+        decodeImage(bytes, { maxPixels }),
+        decodeModelInput(bytes),
+      ]);
+      const result = await inferAndPostprocess(
         decoded,
-        lb!,
+        lb,
         decoded.resized,
         { ...DEFAULT_DETECT_OPTIONS, ...opts },
-        decodeMs,
+        since(started),
+        started,
+      );
+      return { result, image };
+    };
+
+    /** Decode and resize fused in sharp (shrink-on-load). */
+    const detect: YoloDetector['detect'] = async (bytes, opts) => {
+      const started = performance.now();
+      const { decoded, lb } = await decodeModelInput(bytes);
+      return inferAndPostprocess(
+        decoded,
+        lb,
+        decoded.resized,
+        { ...DEFAULT_DETECT_OPTIONS, ...opts },
+        since(started),
         started,
       );
     };
