@@ -68,7 +68,7 @@ export function renderOverloadTable(report: OverloadReport): string {
   ]);
   const lines = [pad([header, ...rows]), ''];
   lines.push(
-    `bound = ${report.targets[0]?.bound.formula ?? ''}, S = p95 of the slot time the service reports (flow: sum of both)`,
+    `bound = ${report.targets[0]?.bound.formula ?? ''}, S = p99 of the slot time the service reports (flow: sum of both)`,
   );
   for (const [service, env] of Object.entries(report.serviceEnv)) {
     lines.push(
@@ -78,7 +78,7 @@ export function renderOverloadTable(report: OverloadReport): string {
     );
   }
   for (const t of report.targets) {
-    const times = t.serviceTimes.map((s) => `${s.service} S=${ms(s.p95Ms)} ms`).join(', ');
+    const times = t.serviceTimes.map((s) => `${s.service} S=${ms(s.p99Ms)} ms`).join(', ');
     lines.push(`${t.target} (${times}):`);
     for (const c of checkOverload(t)) lines.push(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.check}: ${c.detail}`);
   }
