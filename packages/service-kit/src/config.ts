@@ -138,6 +138,14 @@ export function commonConfigKeys(service: ServiceDefinition) {
         .transform((v) => v === '1'),
       'Let idle ONNX Runtime threads busy-wait (1) or sleep (0, better on shared or small CPUs)',
     ),
+    ortWorkerThread: configKey(
+      'ORT_WORKER_THREAD',
+      z
+        .enum(['0', '1'])
+        .default('1')
+        .transform((v) => v === '1'),
+      'Run the model in a worker thread (1) so inference never blocks the event loop, or on the main thread (0)',
+    ),
     ortInterOpThreads: configKey(
       'ORT_INTER_OP_THREADS',
       int(1, 256).default(1),
@@ -167,6 +175,7 @@ export function onnxSessionConfig(config: CommonConfig): OnnxSessionConfig {
     graphOptimizationLevel: config.ortGraphOptLevel,
     device: config.ortExecutionProvider,
     allowSpinning: config.ortAllowSpinning,
+    workerThread: config.ortWorkerThread,
   };
 }
 

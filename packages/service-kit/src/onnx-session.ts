@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
+import { loadOnnxModelInWorker } from './onnx-worker.ts';
 
 /** Device -> ONNX Runtime execution provider. Only the CPU provider ships in onnxruntime-node's npm package. */
 export const EXECUTION_PROVIDERS = Object.freeze({
@@ -30,6 +31,11 @@ export interface OnnxSessionConfig {
    * 1065 ms on, 2 threads, loaded 2-core box).
    */
   allowSpinning?: boolean;
+  /**
+   * Run the session in a worker thread so inference never blocks the event loop (see
+   * onnx-worker.ts). @default true
+   */
+  workerThread?: boolean;
 }
 
 export function executionProviderFor(device: string): string {
@@ -103,6 +109,7 @@ const tensorTypeOf = (data: TensorData): 'float32' | 'uint8' | 'int32' | 'int64'
         : 'int64';
 
 export async function loadOnnxModel(path: string, config: OnnxSessionConfig): Promise<OnnxModel> {
+  if (config.workerThread ?? true) return loadOnnxModelInWorker(path, buildSessionOptions(config));
   const started = performance.now();
   const session = await ort.InferenceSession.create(path, buildSessionOptions(config));
   const loadMs = performance.now() - started;

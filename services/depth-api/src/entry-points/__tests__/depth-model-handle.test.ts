@@ -20,6 +20,7 @@ describe('loadDepthModel session settings', () => {
       ORT_INTER_OP_THREADS: '2',
       ORT_ALLOW_SPINNING: '1',
       ORT_GRAPH_OPT_LEVEL: 'basic',
+      ORT_WORKER_THREAD: '0',
     });
 
     await loadDepthModel(config);
@@ -30,6 +31,7 @@ describe('loadDepthModel session settings', () => {
       allowSpinning: true,
       graphOptimizationLevel: 'basic',
       device: 'cpu',
+      workerThread: false,
     });
   });
 });
