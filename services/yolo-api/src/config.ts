@@ -7,9 +7,11 @@ export const service = SERVICES['yolo-api'];
 
 export const yoloConfigKeys = {
   ...commonConfigKeys(service),
-  // onnxruntime-node runs session.run synchronously on the main thread, so model runs never overlap;
-  // a second slot lets the next image decode (libuv pool) while the model runs. Saturation throughput
-  // +14-33 % over 1 slot in side-by-side runs (docs/benchmarks.md); latency at concurrency 1 unchanged.
+  // The model runs one request at a time (in its worker thread, or blocking the main thread with
+  // ORT_WORKER_THREAD=0), and a slot covers decode + run + postprocess: with one slot the next image is
+  // decoded only after the previous answer, with two it decodes (libuv pool) while the model runs.
+  // Saturation throughput +14-33 % (main thread) and +18 % (worker) over one slot in side-by-side runs
+  // (docs/benchmarks.md); latency at concurrency 1 unchanged.
   maxConcurrency: configKey(
     'MAX_CONCURRENCY',
     z.coerce.number().int().min(1).max(64).default(2),
