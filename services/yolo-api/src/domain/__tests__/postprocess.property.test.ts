@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { computeLetterbox } from '../letterbox.ts';
 import { postprocessDetections } from '../postprocess.ts';
 import type { HeightWidth } from '../types.ts';
+import { v8Output } from './model-output.ts';
 
 const CLASS_NAMES = ['person', 'bicycle', 'car'];
 
@@ -34,22 +35,6 @@ const anchorArb = fc.record({
 const sideArb = fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 10_000 }));
 const targetArb = fc.constantFrom<HeightWidth>([640, 640], [320, 320], [480, 640], [640, 384]);
 
-/** v8 layout `[1, 4+C, N]`, channel-major. */
-function v8Output(anchors: { cx: number; cy: number; w: number; h: number; scores: number[] }[]) {
-  const n = anchors.length;
-  const data = new Float32Array((4 + CLASS_NAMES.length) * n);
-  anchors.forEach((a, i) => {
-    data[i] = a.cx;
-    data[n + i] = a.cy;
-    data[2 * n + i] = a.w;
-    data[3 * n + i] = a.h;
-    a.scores.forEach((s, c) => {
-      data[(4 + c) * n + i] = s;
-    });
-  });
-  return { data, dims: [1, 4 + CLASS_NAMES.length, n] };
-}
-
 describe('postprocessDetections (properties)', () => {
   it('for any output and any image size, every box is finite, non-empty and inside the image', () => {
     fc.assert(
@@ -64,7 +49,7 @@ describe('postprocessDetections (properties)', () => {
         (height, width, target, anchors, confidence, iou, maxDetections) => {
           const lb = computeLetterbox([height, width], target);
           const { detections } = postprocessDetections(
-            v8Output(anchors),
+            v8Output(anchors, CLASS_NAMES.length),
             lb,
             { confidence, iou, maxDetections },
             CLASS_NAMES,

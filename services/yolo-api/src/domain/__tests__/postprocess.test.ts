@@ -5,36 +5,7 @@ import { decodeCandidates, detectOutputLayout } from '../decode-output.ts';
 import { computeLetterbox } from '../letterbox.ts';
 import { nonMaxSuppression } from '../nms.ts';
 import { postprocessDetections } from '../postprocess.ts';
-
-/** v8 tensor [1, 4+C, N] from anchors given as {cx, cy, w, h, scores[]}. */
-function v8Output(
-  anchors: { cx: number; cy: number; w: number; h: number; scores: number[] }[],
-  classes: number,
-) {
-  const n = anchors.length;
-  const data = new Float32Array((4 + classes) * n);
-  anchors.forEach((a, i) => {
-    data[i] = a.cx;
-    data[n + i] = a.cy;
-    data[2 * n + i] = a.w;
-    data[3 * n + i] = a.h;
-    a.scores.forEach((s, c) => {
-      data[(4 + c) * n + i] = s;
-    });
-  });
-  return { data, dims: [1, 4 + classes, n] };
-}
-
-/** v5 tensor [1, N, 5+C]. */
-function v5Output(
-  anchors: { cx: number; cy: number; w: number; h: number; obj: number; scores: number[] }[],
-  classes: number,
-) {
-  const stride = 5 + classes;
-  const data = new Float32Array(anchors.length * stride);
-  for (const [i, a] of anchors.entries()) data.set([a.cx, a.cy, a.w, a.h, a.obj, ...a.scores], i * stride);
-  return { data, dims: [1, anchors.length, stride] };
-}
+import { v5Output, v8Output } from './model-output.ts';
 
 describe('output layout', () => {
   it('detects v8 [1,84,8400] and v5 [1,25200,85]', () => {
