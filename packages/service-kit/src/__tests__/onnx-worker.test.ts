@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOnnxModel, type OnnxModel, type OnnxSessionConfig } from '../onnx-session.ts';
+import { BufferPool } from '../onnx-worker.ts';
 import { MODEL_PATH } from './helpers.ts';
 
 const CONFIG: OnnxSessionConfig = {
@@ -15,11 +16,13 @@ const CONFIG: OnnxSessionConfig = {
 const DIMS = [1, 3, 640, 640] as const;
 
 /** A letterbox-like input: a gradient, so a wrong or shifted copy changes the output. */
-function input(): Float32Array {
+function input(period = 997): Float32Array {
   const data = new Float32Array(3 * 640 * 640);
-  for (let i = 0; i < data.length; i++) data[i] = (i % 997) / 997;
+  for (let i = 0; i < data.length; i++) data[i] = (i % period) / period;
   return data;
 }
+
+const bytesOf = (t: { data: unknown }) => Buffer.from((t.data as Float32Array).buffer);
 
 /**
  * Ticks of a 5 ms interval that fire while a run is pending, per run: none or one or two (before
@@ -95,6 +98,25 @@ describe('the ONNX model in a worker thread (the default)', () => {
     for (const r of results) expect(r.output0!.dims).toEqual([1, 84, 8400]);
   });
 
+  it('inputs in flight at once, and inputs after them in the same reused buffers, each get their own answer', async () => {
+    const inputs = [input(997), input(251), input(61)];
+    const expected = [];
+    for (const data of inputs)
+      expected.push(bytesOf((await onMain.run({ images: { data, dims: DIMS } })).output0!));
+    expect(expected[0]!.equals(expected[1]!)).toBe(false);
+    for (let round = 0; round < 2; round++) {
+      const answers = await Promise.all(inputs.map((data) => inWorker.run({ images: { data, dims: DIMS } })));
+      for (const [i, a] of answers.entries()) {
+        expect(bytesOf(a.output0!).equals(expected[i]!), `round ${round} input ${i}`).toBe(true);
+      }
+    }
+    // One after another: each run takes the buffer the previous one brought back.
+    for (const [i, data] of [...inputs].reverse().entries()) {
+      const a = await inWorker.run({ images: { data, dims: DIMS } });
+      expect(bytesOf(a.output0!).equals(expected[inputs.length - 1 - i]!)).toBe(true);
+    }
+  });
+
   it('when the file is not a model, loading rejects with ONNX Runtime’s message and leaves no worker behind', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'onnx-worker-'));
     const bad = join(dir, 'bad.onnx');
@@ -114,5 +136,31 @@ describe('the ONNX model in a worker thread (the default)', () => {
     const model = await loadOnnxModel(MODEL_PATH, CONFIG);
     await model.dispose();
     await expect(model.run({ images: { data: input(), dims: DIMS } })).rejects.toThrow(/worker/);
+  });
+});
+
+describe('BufferPool (the input buffers that travel to the worker and back)', () => {
+  it('hands back a buffer that was put, and a new one when it holds none of that size', () => {
+    const pool = new BufferPool(2);
+    const a = pool.take(16);
+    expect(a.byteLength).toBe(16);
+    pool.put(a);
+    expect(pool.size).toBe(1);
+    expect(pool.take(16)).toBe(a);
+    expect(pool.take(16)).not.toBe(a);
+  });
+
+  it('keeps at most `perSize` buffers, only of the latest size, and never a detached one', () => {
+    const pool = new BufferPool(2);
+    for (let i = 0; i < 5; i++) pool.put(new ArrayBuffer(8));
+    expect(pool.size).toBe(2);
+    pool.put(new ArrayBuffer(32));
+    expect(pool.size).toBe(1);
+    expect(pool.take(8).byteLength).toBe(8);
+    const detached = new ArrayBuffer(32);
+    structuredClone(detached, { transfer: [detached] });
+    expect(detached.byteLength).toBe(0);
+    pool.put(detached);
+    expect(pool.size).toBe(1);
   });
 });
