@@ -11,6 +11,7 @@
  *   exec-form-node     CMD is exec form and runs `node` (signals reach the app, not a shell or npm)
  *   same-build-script  the build stage runs scripts/docker/build-service.ts for this service
  *   pinned-tools       global npm installs name exact versions
+ *   runtime-env        the runtime stage's ENV sets the catalogue's `runtimeEnv` for the service
  *
  * Usage:
  *   tsx scripts/delivery/lint-dockerfile.ts            # lint the three Dockerfiles and .dockerignore
@@ -74,6 +75,16 @@ function expandArgs(ref: string, defaults: Map<string, string>): string {
   return ref.replace(/\$\{?(\w+)\}?/g, (_, name: string) => defaults.get(name) ?? `$${name}`);
 }
 
+/** The variables that ENV instructions set (`ENV A=1 B=2` form), later ones winning. */
+export function envOf(instructions: readonly Instruction[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const ins of instructions) {
+    if (ins.keyword !== 'ENV') continue;
+    for (const m of ins.args.matchAll(/(\w+)=(\S+)/g)) env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
 export function lintDockerfile(text: string, service: ServiceDefinition): LintProblem[] {
   const problems: LintProblem[] = [];
   const add = (rule: string, message: string) => problems.push({ rule, message });
@@ -124,6 +135,15 @@ export function lintDockerfile(text: string, service: ServiceDefinition): LintPr
     }
   }
   if (/AKIA[0-9A-Z]{16}/.test(text)) add('no-secrets', 'an AWS access key id appears in the Dockerfile');
+
+  const env = envOf(runtime);
+  for (const [name, value] of Object.entries(service.runtimeEnv)) {
+    if (env[name] !== value)
+      add(
+        'runtime-env',
+        `the runtime stage must set ENV ${name}=${value} (catalogue runtimeEnv), got ${env[name] ?? 'nothing'}`,
+      );
+  }
 
   const cmds = runtime.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
   const cmd = cmds[cmds.length - 1];

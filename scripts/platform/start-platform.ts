@@ -305,6 +305,8 @@ function createProcess(
   onAvailability: (reason: string | null) => void,
 ): ServiceProcess {
   const childEnv: NodeJS.ProcessEnv = {
+    // The catalogue's runtime settings, as in the image; a variable the user set wins.
+    ...getService(slot.name).runtimeEnv,
     ...env,
     ...options.serviceEnv?.[slot.name],
     PORT: String(slot.port),

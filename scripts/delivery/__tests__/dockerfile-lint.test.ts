@@ -50,6 +50,15 @@ describe('Dockerfile checks (hadolint is not installable here)', () => {
     expect(lintDockerfile(wrongPort, yolo).map((p) => p.rule)).toEqual(['healthcheck']);
   });
 
+  it('when the runtime stage does not set the catalogue runtimeEnv (MALLOC_ARENA_MAX), reports runtime-env', () => {
+    expect(yolo.runtimeEnv).toEqual({ MALLOC_ARENA_MAX: '2' });
+    const missing = yoloDockerfile.replace(/ MALLOC_ARENA_MAX=2/, '');
+    const other = yoloDockerfile.replace(/MALLOC_ARENA_MAX=2/, 'MALLOC_ARENA_MAX=8');
+    expect(missing).not.toBe(yoloDockerfile);
+    expect(lintDockerfile(missing, yolo).map((p) => p.rule)).toEqual(['runtime-env']);
+    expect(lintDockerfile(other, yolo).map((p) => p.rule)).toEqual(['runtime-env']);
+  });
+
   it('when EXPOSE differs from the catalogue port, reports expose', () => {
     expect(
       lintDockerfile(yoloDockerfile.replace(`EXPOSE ${yolo.port}`, 'EXPOSE 80'), yolo).map((p) => p.rule),
@@ -67,6 +76,7 @@ describe('Dockerfile checks (hadolint is not installable here)', () => {
     const single = [
       'FROM node:20.19.5-bookworm-slim',
       'RUN pnpm exec tsx scripts/docker/build-service.ts --service yolo-api --out /app',
+      'ENV MALLOC_ARENA_MAX=2',
       'USER node',
       `EXPOSE ${yolo.port}`,
       `HEALTHCHECK CMD ["node", "-e", "fetch('http://127.0.0.1:${yolo.port}${yolo.healthPath}')"]`,

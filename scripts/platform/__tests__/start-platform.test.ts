@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { samplesDir, testModelsDir } from '@mlip/catalogue';
+import { getService, samplesDir, testModelsDir } from '@mlip/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServiceEntry, serviceEntry } from '../service-entry.ts';
 import { type Platform, type PlatformStatus, startPlatform } from '../start-platform.ts';
@@ -119,6 +120,22 @@ describe('startPlatform with stand-in services (real child processes)', () => {
       model: { origin: 'env' },
     });
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'starts each service with its catalogue runtimeEnv (as its image does), a variable set by the user winning',
+    () => {
+      const envOf = (name: 'yolo-api' | 'webapp') => {
+        const pid = platform.status().services[name].pid!;
+        const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+        return Object.fromEntries(
+          pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+        );
+      };
+      expect(getService('yolo-api').runtimeEnv).toEqual({ MALLOC_ARENA_MAX: '2' });
+      expect(envOf('yolo-api').MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX ?? '2');
+      expect(envOf('webapp').MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX);
+    },
+  );
 
   it('when a service is killed, the gateway answers 503 with the crash, and 200 again once it is restarted', async () => {
     await platform.killService('webapp', 'SIGKILL');

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type Instruction, parseDockerfile } from '../../lint-dockerfile.ts';
+import { envOf, type Instruction, parseDockerfile } from '../../lint-dockerfile.ts';
 
 export interface ImageRuntime {
   env: Record<string, string>;
@@ -17,13 +17,11 @@ export function readImageRuntime(dockerfilePath: string): ImageRuntime {
   const instructions = parseDockerfile(readFileSync(dockerfilePath, 'utf8'));
   const lastFrom = instructions.map((i) => i.keyword).lastIndexOf('FROM');
   const runtime: Instruction[] = instructions.slice(lastFrom + 1);
-  const env: Record<string, string> = {};
+  const env = envOf(runtime);
   let workdir = '/';
   let cmd: string[] = [];
   for (const ins of runtime) {
-    if (ins.keyword === 'ENV') {
-      for (const m of ins.args.matchAll(/(\w+)=(\S+)/g)) env[m[1]!] = m[2]!;
-    } else if (ins.keyword === 'WORKDIR') {
+    if (ins.keyword === 'WORKDIR') {
       workdir = ins.args.trim();
     } else if (ins.keyword === 'CMD') {
       cmd = JSON.parse(ins.args) as string[];
