@@ -7,8 +7,8 @@
  *   pnpm reliability:bad-input [--passes N] [--out FILE] [--models-dir DIR]
  *
  * Examples:
- *   pnpm reliability:bad-input                              3 passes, artifacts/reliability-bad-input.json
- *   npx tsx scripts/reliability/bad-input-corpus.ts --passes 1 --out /tmp/corpus.json
+ *   pnpm reliability:bad-input                              4 passes, artifacts/reliability-bad-input.json
+ *   npx tsx scripts/reliability/bad-input-corpus.ts --passes 2 --out /tmp/corpus.json
  *
  * Exit codes: 0 every case answered as expected and memory stayed in bounds, 1 a case failed or
  * memory went over its bound or the service was not healthy after the corpus, 2 invalid arguments.
@@ -19,9 +19,12 @@ import { parseArgs as parseNodeArgs } from 'node:util';
 import { ARTIFACTS_DIR } from '@mlip/catalogue';
 import { CORPUS_LIMITS, startCorpusPlatform } from './bad-input/corpus-platform.ts';
 import { caseRows, formatTable, formatTotals, writeCorpusReport } from './bad-input/corpus-report.ts';
-import { API_NAMES, runCorpus } from './bad-input/run-corpus.ts';
+import { API_NAMES, runCorpus, WARM_UP_PASSES } from './bad-input/run-corpus.ts';
 
 const USAGE = 'usage: pnpm reliability:bad-input [--passes N] [--out FILE] [--models-dir DIR]';
+
+/** One warm-up pass (see WARM_UP_PASSES) and three measured ones. */
+export const DEFAULT_PASSES = 4;
 
 export const DEFAULT_REPORT_FILE = join(ARTIFACTS_DIR, 'reliability-bad-input.json');
 
@@ -44,9 +47,12 @@ function parseArgs(argv: string[]): Args {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const passes = Number(values.passes ?? 3);
-  if (!Number.isInteger(passes) || passes < 1 || passes > 50) {
-    throw new UsageError(`--passes must be an integer 1..50, got ${values.passes}`);
+  const passes = Number(values.passes ?? DEFAULT_PASSES);
+  const min = WARM_UP_PASSES + 1;
+  if (!Number.isInteger(passes) || passes < min || passes > 50) {
+    throw new UsageError(
+      `--passes must be an integer ${min}..50 (the first is the memory warm-up), got ${values.passes}`,
+    );
   }
   return { passes, out: values.out ?? DEFAULT_REPORT_FILE, modelsDir: values['models-dir'] };
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApiName } from './corpus-cases.ts';
-import { API_NAMES, type CorpusRun, RSS_HEADROOM_BYTES } from './run-corpus.ts';
+import { API_NAMES, type CorpusRun, RSS_HEADROOM_BYTES, WARM_UP_PASSES } from './run-corpus.ts';
 
 export interface ApiOutcome {
   expected: string;
@@ -91,7 +91,7 @@ export function formatTotals(run: CorpusRun): string {
     const m = run.memory[api];
     const h = run.healthAfter[api];
     lines.push(
-      `${api}: RSS baseline ${mib(m.baselineRss)} MiB, after each pass ${m.afterPassRss.map(mib).join(' / ')} MiB, ` +
+      `${api}: RSS at start ${mib(m.startRss)} MiB, warm baseline ${mib(m.baselineRss)} MiB, after each pass ${m.afterPassRss.map(mib).join(' / ')} MiB, ` +
         `final ${mib(m.finalRss)} MiB (bound ${mib(m.boundRss)} MiB); readyz ${h.readyStatus}, valid photo ${h.validStatus}`,
     );
   }
@@ -112,6 +112,7 @@ export function corpusReportJson(run: CorpusRun, meta: ReportMeta) {
       return [
         api,
         {
+          startRssMiB: mib(m.startRss),
           baselineRssMiB: mib(m.baselineRss),
           afterPassRssMiB: m.afterPassRss.map(mib),
           finalRssMiB: mib(m.finalRss),
@@ -124,7 +125,7 @@ export function corpusReportJson(run: CorpusRun, meta: ReportMeta) {
   return {
     generatedAt: new Date().toISOString(),
     ...meta,
-    memoryBound: `RSS <= baseline (after one warm-up photo per API) + ${mib(RSS_HEADROOM_BYTES)} MiB`,
+    memoryBound: `RSS <= warm baseline (after one valid photo per API and ${WARM_UP_PASSES} pass(es) of the corpus) + ${mib(RSS_HEADROOM_BYTES)} MiB`,
     totals: {
       cases: run.cases,
       passes: run.passes,
