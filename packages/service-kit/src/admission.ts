@@ -40,6 +40,18 @@ export class AdmissionController {
     }
   }
 
+  /**
+   * Throws the same 503 OVERLOADED that `run` would when a job arriving now could neither run nor
+   * wait. Routes call it before reading the request body, so a refusal under overload costs no
+   * upload (a 150 KB photo read for nothing per shed request). Requests still reading their
+   * body are not in the queue yet; `run` checks again when they get there.
+   */
+  refuseWhenFull(): void {
+    if (this.running >= this.options.maxConcurrent && this.queue.length >= this.options.maxQueue) {
+      throw this.queueFull();
+    }
+  }
+
   /** Resolves once nothing runs and nothing waits. */
   drain(): Promise<void> {
     if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
@@ -47,15 +59,7 @@ export class AdmissionController {
   }
 
   private waitForSlot(): Promise<void> {
-    if (this.queue.length >= this.options.maxQueue) {
-      this.options.onReject?.('queue-full');
-      return Promise.reject(
-        apiError(
-          'OVERLOADED',
-          `server busy: ${this.running} running, ${this.queue.length} queued; retry later`,
-        ),
-      );
-    }
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(this.queueFull());
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         // The slot is handed over by release(): `running` stays counted.
@@ -80,6 +84,14 @@ export class AdmissionController {
       this.queue.push(waiter);
       this.changed();
     });
+  }
+
+  private queueFull() {
+    this.options.onReject?.('queue-full');
+    return apiError(
+      'OVERLOADED',
+      `server busy: ${this.running} running, ${this.queue.length} queued; retry later`,
+    );
   }
 
   private release(): void {

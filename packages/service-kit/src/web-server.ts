@@ -248,7 +248,9 @@ function registerRoute<C extends CommonConfig, M extends ModelHandle>(
   app[route.method](fullPath, async (req: Request, res: Response) => {
     req.routeLabel = fullPath;
     if (route.inference) {
-      context.model(); // fail fast before reading the body
+      // Fail fast before reading the body: no model, or no room in the admission queue.
+      context.model();
+      context.admission.refuseWhenFull();
       lifecycle.activeRequests++;
       res.once('close', () => {
         lifecycle.activeRequests--;
