@@ -21,7 +21,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { cocoDir, REPO_ROOT } from '@mlip/catalogue';
 import { resolveBenchModels } from './bench/bench-models.ts';
 import {
@@ -37,6 +36,7 @@ import {
 } from './bench/compare-variants.ts';
 import { createRawRunner, preprocessToTensor, readModelInput } from './bench/raw-inference.ts';
 import { DEFAULT_SERVICE_ENV, sessionConfigsFor } from './bench/session-configs.ts';
+import { parseFlags, positiveInteger, runMain, UsageError } from './lib/cli-args.ts';
 import { loadImagesFromDirs } from './load/image-source.ts';
 
 interface Args {
@@ -52,41 +52,28 @@ interface Args {
   json: string | undefined;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        variant: { type: 'string', multiple: true },
-        images: { type: 'string' },
-        rounds: { type: 'string' },
-        concurrency: { type: 'string' },
-        blocks: { type: 'string' },
-        'block-requests': { type: 'string' },
-        'no-latency': { type: 'boolean' },
-        'no-throughput': { type: 'boolean' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const int = (name: string, fallback: number) => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
-    return n;
-  };
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      variant: { type: 'string', multiple: true },
+      images: { type: 'string' },
+      rounds: { type: 'string' },
+      concurrency: { type: 'string' },
+      blocks: { type: 'string' },
+      'block-requests': { type: 'string' },
+      'no-latency': { type: 'boolean' },
+      'no-throughput': { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  const int = (name: 'images' | 'rounds' | 'concurrency' | 'blocks' | 'block-requests', fallback: number) =>
+    positiveInteger(name, values[name]) ?? fallback;
   let variants: VariantSpec[];
   try {
-    variants = ((values.variant as string[] | undefined) ?? []).map(parseVariantSpec);
+    variants = (values.variant ?? []).map(parseVariantSpec);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -174,21 +161,4 @@ export async function main(args: Args): Promise<number> {
   }
 }
 
-async function cli(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`bench:compare: ${err.message}\n`);
-    return 2;
-  }
-  try {
-    return await main(args);
-  } catch (err) {
-    process.stderr.write(`bench:compare: ${(err as Error).stack ?? err}\n`);
-    return 1;
-  }
-}
-
-process.exitCode = await cli();
+process.exitCode = await runMain('bench:compare', process.argv.slice(2), parseArgs, main);

@@ -19,13 +19,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { ARTIFACTS_DIR, cocoDir, REPO_ROOT } from '@mlip/catalogue';
 import { resolveBenchModels } from './bench/bench-models.ts';
 import { renderBenchMarkdown, writeSection } from './bench/render-markdown.ts';
 import { runBench } from './bench/run-bench.ts';
 import { DEFAULT_SERVICE_ENV, sessionConfigsFor } from './bench/session-configs.ts';
 import { startBenchPlatform } from './bench/start-bench-platform.ts';
+import { parseFlags, positiveInteger, runMain, UsageError } from './lib/cli-args.ts';
 import { loadImagesFromDirs } from './load/image-source.ts';
 
 interface Args {
@@ -40,40 +40,28 @@ interface Args {
   serviceEnv: Record<string, string>;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
-  let values: Record<string, string | string[] | undefined>;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        images: { type: 'string' },
-        models: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        'saturation-requests': { type: 'string' },
-        'saturation-seconds': { type: 'string' },
-        'max-concurrency': { type: 'string' },
-        'paired-rounds': { type: 'string' },
-        'service-env': { type: 'string', multiple: true },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const int = (name: string, fallback: number) => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    if (typeof raw !== 'string') throw new UsageError(`--${name} given twice`);
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0)
-      throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
-    return n;
-  };
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      images: { type: 'string' },
+      models: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      'saturation-requests': { type: 'string' },
+      'saturation-seconds': { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      'paired-rounds': { type: 'string' },
+      'service-env': { type: 'string', multiple: true },
+    },
+  });
+  const int = (
+    name: 'images' | 'saturation-requests' | 'saturation-seconds' | 'max-concurrency' | 'paired-rounds',
+    fallback: number,
+  ) => positiveInteger(name, values[name]) ?? fallback;
   const serviceEnv: Record<string, string> = { ...DEFAULT_SERVICE_ENV };
-  for (const pair of (values['service-env'] as string[] | undefined) ?? []) {
+  for (const pair of values['service-env'] ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--service-env expects KEY=VALUE, got "${pair}"`);
     serviceEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -130,21 +118,4 @@ export async function main(args: Args): Promise<number> {
   return 0;
 }
 
-async function cli(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`bench: ${err.message}\n`);
-    return 2;
-  }
-  try {
-    return await main(args);
-  } catch (err) {
-    process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
-    return 1;
-  }
-}
-
-process.exitCode = await cli();
+process.exitCode = await runMain('bench', process.argv.slice(2), parseArgs, main);

@@ -20,13 +20,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { ARTIFACTS_DIR, cocoDir, REPO_ROOT } from '@mlip/catalogue';
 import { compareToOriginal, renderAccuracyMarkdown, type SetScore } from './accuracy/accuracy-report.ts';
 import { buildTransformedSet } from './accuracy/build-transformed-set.ts';
 import { createSetEvaluator } from './accuracy/evaluate-set.ts';
 import { getImageTransform, IMAGE_TRANSFORMS } from './accuracy/image-transforms.ts';
 import { writeSection } from './bench/render-markdown.ts';
+import { parseFlags, positiveInteger, runMain, UsageError } from './lib/cli-args.ts';
 
 interface Args {
   splits: string[];
@@ -37,26 +37,19 @@ interface Args {
   keep: string | null;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        splits: { type: 'string' },
-        transforms: { type: 'string' },
-        limit: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        keep: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      splits: { type: 'string' },
+      transforms: { type: 'string' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      keep: { type: 'string' },
+    },
+  });
   const splits = (values.splits ?? 'val2017,train2017').split(',').map((s) => s.trim());
   for (const s of splits)
     if (!/^(val|train)2017$/.test(s)) throw new UsageError(`--splits: unknown split "${s}"`);
@@ -70,12 +63,7 @@ function parseArgs(argv: string[]): Args {
       throw new UsageError(`--transforms: ${(err as Error).message}`);
     }
   }
-  let limit: number | undefined;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit <= 0)
-      throw new UsageError(`--limit must be a positive integer, got "${values.limit}"`);
-  }
+  const limit = positiveInteger('limit', values.limit);
   return {
     splits,
     transforms,
@@ -142,21 +130,4 @@ export async function main(args: Args): Promise<number> {
   return 0;
 }
 
-async function cli(): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`eval-transforms: ${err.message}\n`);
-    return 2;
-  }
-  try {
-    return await main(args);
-  } catch (err) {
-    process.stderr.write(`eval-transforms: ${(err as Error).stack ?? err}\n`);
-    return 1;
-  }
-}
-
-process.exitCode = await cli();
+process.exitCode = await runMain('eval-transforms', process.argv.slice(2), parseArgs, main);

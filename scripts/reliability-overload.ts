@@ -17,7 +17,7 @@
  * Exit codes: 0 every check passed, 1 a check failed or the run could not start, 2 invalid arguments.
  */
 import { resolve } from 'node:path';
-import { parseArgs as parseNodeArgs } from 'node:util';
+import { parseFlags, positiveInteger, positiveNumber, runMain, UsageError } from './lib/cli-args.ts';
 import {
   checkOverload,
   DEFAULT_OVERLOAD_SETTINGS,
@@ -40,34 +40,19 @@ interface Args {
   json: string;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        targets: { type: 'string' },
-        seconds: { type: 'string' },
-        multiplier: { type: 'string' },
-        'max-requests': { type: 'string' },
-        images: { type: 'string' },
-        json: { type: 'string' },
-      },
-    }) as { values: Record<string, string | undefined> });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const positive = (name: string, fallback: number, integer: boolean) => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
-      throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
-    return n;
-  };
+  const { values } = parseFlags({
+    args: argv,
+    strict: true,
+    options: {
+      targets: { type: 'string' },
+      seconds: { type: 'string' },
+      multiplier: { type: 'string' },
+      'max-requests': { type: 'string' },
+      images: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
   const targets = (values.targets ?? OVERLOAD_TARGETS.join(',')).split(',').map((t) => t.trim());
   for (const t of targets) {
     if (!OVERLOAD_TARGETS.includes(t as OverloadTarget))
@@ -75,10 +60,11 @@ function parseArgs(argv: string[]): Args {
   }
   return {
     targets: targets as OverloadTarget[],
-    seconds: positive('seconds', DEFAULT_OVERLOAD_SETTINGS.burstSeconds, false),
-    multiplier: positive('multiplier', DEFAULT_OVERLOAD_SETTINGS.multiplier, false),
-    maxRequests: positive('max-requests', DEFAULT_OVERLOAD_SETTINGS.maxRequests, true),
-    images: positive('images', 16, true),
+    seconds: positiveNumber('seconds', values.seconds) ?? DEFAULT_OVERLOAD_SETTINGS.burstSeconds,
+    multiplier: positiveNumber('multiplier', values.multiplier) ?? DEFAULT_OVERLOAD_SETTINGS.multiplier,
+    maxRequests:
+      positiveInteger('max-requests', values['max-requests']) ?? DEFAULT_OVERLOAD_SETTINGS.maxRequests,
+    images: positiveInteger('images', values.images) ?? 16,
     json: resolve(values.json ?? OVERLOAD_REPORT_PATH),
   };
 }
@@ -101,20 +87,5 @@ async function main(args: Args): Promise<number> {
   return report.targets.every((t) => checkOverload(t).every((c) => c.pass)) ? 0 : 1;
 }
 
-let args: Args;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`reliability:overload: ${err.message}\n`);
-  process.exit(2);
-}
-main(args).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `reliability:overload: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+// exit() rather than exitCode: a platform child or a keep-alive socket must not hold the process.
+process.exit(await runMain('reliability:overload', process.argv.slice(2), parseArgs, main));

@@ -25,8 +25,8 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { REPO_ROOT, SERVICE_NAMES, type ServiceName } from '@mlip/catalogue';
+import { parseFlags, UsageError } from '../lib/cli-args.ts';
 import { bundleApiService } from './bundle-api-service.ts';
 import { bundleWebapp } from './bundle-webapp.ts';
 import { copyModels } from './copy-models.ts';
@@ -41,8 +41,6 @@ export interface BuildServiceArgs {
   targetPlatform: string;
 }
 
-class UsageError extends Error {}
-
 function usage(): string {
   return `usage: tsx scripts/docker/build-service.ts --service <${SERVICE_NAMES.join('|')}> --out <dir> [--clean] [--models-dir <dir>] [--download-models] [--no-models] [--target-platform linux/x64]`;
 }
@@ -51,7 +49,7 @@ export function parseBuildServiceArgs(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): BuildServiceArgs {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       service: { type: 'string' },

@@ -2,11 +2,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARTIFACTS_DIR, GATEWAY_DEFAULT_PORT } from '@mlip/catalogue';
+import { positiveNumber, UsageError } from '../lib/cli-args.ts';
 import { LOAD_APIS, type LoadApi } from './request-record.ts';
 import type { LoadSchedule } from './run-load.ts';
 import { isTrafficMode, TRAFFIC_MODE_NAMES } from './traffic-modes.ts';
 
-export class UsageError extends Error {}
+export { UsageError } from '../lib/cli-args.ts';
 
 export interface LoadArgs {
   url: string;
@@ -27,15 +28,6 @@ export interface LoadArgs {
 export const DEFAULT_LIMIT = 200;
 export const DEFAULT_DURATION_SECONDS = 300;
 const MAX_IN_FLIGHT = 256;
-
-function positiveNumber(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
-  }
-  return value;
-}
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -59,9 +51,9 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
   if (!isTrafficMode(mode))
     throw new UsageError(`--mode must be one of ${TRAFFIC_MODE_NAMES.join(', ')}, got "${mode}"`);
 
-  const rps = positiveNumber('rps', v.rps, false);
-  const concurrency = positiveNumber('concurrency', v.concurrency, true);
-  const users = positiveNumber('users', v.users, true);
+  const rps = positiveNumber('rps', v.rps);
+  const concurrency = positiveNumber('concurrency', v.concurrency, { integer: true });
+  const users = positiveNumber('users', v.users, { integer: true });
   const chosen = [
     rps && '--rps',
     concurrency && '--concurrency',
@@ -88,9 +80,9 @@ export function parseLoadArgs(argv: string[]): LoadArgs {
     url: url.toString(),
     api: api as LoadApi,
     schedule,
-    limit: positiveNumber('limit', v.limit, true) ?? DEFAULT_LIMIT,
-    durationSeconds: positiveNumber('duration', v.duration, false) ?? DEFAULT_DURATION_SECONDS,
-    timeoutMs: (positiveNumber('timeout', v.timeout, false) ?? 30) * 1000,
+    limit: positiveNumber('limit', v.limit, { integer: true }) ?? DEFAULT_LIMIT,
+    durationSeconds: positiveNumber('duration', v.duration) ?? DEFAULT_DURATION_SECONDS,
+    timeoutMs: (positiveNumber('timeout', v.timeout) ?? 30) * 1000,
     imageDirs: v.images ?? null,
     manifest: v.manifest ?? null,
     outDir: v.out ?? join(ARTIFACTS_DIR, 'loadgen', timestamp()),

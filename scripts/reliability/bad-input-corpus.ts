@@ -15,8 +15,8 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs as parseNodeArgs } from 'node:util';
 import { ARTIFACTS_DIR } from '@mlip/catalogue';
+import { parseFlags, UsageError } from '../lib/cli-args.ts';
 import { CORPUS_LIMITS, startCorpusPlatform } from './bad-input/corpus-platform.ts';
 import { caseRows, formatTable, formatTotals, writeCorpusReport } from './bad-input/corpus-report.ts';
 import { API_NAMES, runCorpus, WARM_UP_PASSES } from './bad-input/run-corpus.ts';
@@ -34,19 +34,12 @@ interface Args {
   modelsDir: string | undefined;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
-  let values: { passes?: string; out?: string; 'models-dir'?: string };
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      options: { passes: { type: 'string' }, out: { type: 'string' }, 'models-dir': { type: 'string' } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseFlags({
+    args: argv,
+    options: { passes: { type: 'string' }, out: { type: 'string' }, 'models-dir': { type: 'string' } },
+    strict: true,
+  });
   const passes = Number(values.passes ?? DEFAULT_PASSES);
   const min = WARM_UP_PASSES + 1;
   if (!Number.isInteger(passes) || passes < min || passes > 50) {
