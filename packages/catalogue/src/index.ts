@@ -1,3 +1,4 @@
+export type * from './api-contract.ts';
 export * from './models.ts';
 export * from './services.ts';
 export * from './workspace-paths.ts';

@@ -2,19 +2,10 @@
 
 export type HeightWidth = readonly [height: number, width: number];
 
-export interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
+/** The wire shapes of a box and a detection: the contract shared with the web UI. */
+import type { Box, Detection } from '@mlip/catalogue';
 
-export interface Detection {
-  classId: number;
-  label: string;
-  confidence: number;
-  box: Box;
-}
+export type { Box, Detection };
 
 /** YOLOv8/v11: `[1, 4+C, N]` (no objectness); YOLOv5: `[1, N, 5+C]` (objectness x class score). */
 export type OutputLayout = 'v8' | 'v5';
@@ -35,7 +26,7 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = Object.freeze({
   maxDetections: 300,
 });
 
-export interface Timings {
+export type Timings = {
   decodeMs: number;
   preprocessMs: number;
   inferenceMs: number;
@@ -43,7 +34,7 @@ export interface Timings {
   /** Annotated JPEG encoding, only when one was asked for. */
   encodeMs?: number;
   totalMs: number;
-}
+};
 
 export interface DetectionResult {
   model: { name: string; inputSize: [number, number]; layout: OutputLayout };

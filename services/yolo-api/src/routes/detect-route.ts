@@ -1,4 +1,6 @@
 /** POST <prefix>/v1/detect: read the image, run one detection, answer JSON or an annotated JPEG. */
+
+import type { DetectResponse } from '@mlip/catalogue';
 import {
   observeTimings,
   type RouteDefinition,
@@ -45,7 +47,8 @@ export function detectRoute(ctx: YoloContext): RouteDefinition {
         res.type('image/jpeg').send(out.jpeg);
         return;
       }
-      res.json({ requestId: req.requestId, ...out.result });
+      const body: DetectResponse = { requestId: req.requestId, ...out.result };
+      res.json(body);
     },
   };
 }
