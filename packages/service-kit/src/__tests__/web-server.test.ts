@@ -154,11 +154,18 @@ describe('admission and shutdown on the live server', () => {
     bus = await readFile(join(samplesDir(), 'bus.jpg'));
   });
 
-  it('beyond MAX_CONCURRENCY + MAX_QUEUE answers 503 OVERLOADED with Retry-After, then serves the accepted ones', async () => {
+  /**
+   * A server with one slot and one queue place, both taken by held requests; `check` runs while
+   * they are held, then they are released and must both be answered 200.
+   */
+  async function withFullQueue(
+    overrides: Partial<CommonConfig>,
+    check: (web: WebServer<CommonConfig, TestModel>, post: () => Promise<Response>) => Promise<void>,
+  ): Promise<void> {
     const hold = deferred();
     const web = await startWebServer(testService({ duringInference: () => hold.promise }), {
       env: quiet,
-      overrides: { port: 0, host: '127.0.0.1', maxConcurrency: 1, maxQueue: 1 },
+      overrides: { port: 0, host: '127.0.0.1', maxConcurrency: 1, maxQueue: 1, ...overrides },
     });
     try {
       await web.modelLoad;
@@ -171,68 +178,56 @@ describe('admission and shutdown on the live server', () => {
       const first = post();
       const second = post();
       await waitFor(() => web.context.admission.state.queued === 1);
+      await check(web, post);
+      hold.resolve();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+    } finally {
+      hold.resolve();
+      await stopWebServer(web);
+    }
+  }
+
+  it('beyond MAX_CONCURRENCY + MAX_QUEUE answers 503 OVERLOADED with Retry-After, then serves the accepted ones', async () => {
+    await withFullQueue({}, async (_web, post) => {
       const third = await post();
       expect(third.status).toBe(503);
       expect(third.headers.get('retry-after')).toBeTruthy();
       expect(await errorCode(third)).toBe('OVERLOADED');
-      hold.resolve();
-      expect((await first).status).toBe(200);
-      expect((await second).status).toBe(200);
-    } finally {
-      hold.resolve();
-      await stopWebServer(web);
-    }
+    });
   });
 
   it('when the queue is already full, refuses at the headers: 503 OVERLOADED before the body has arrived', async () => {
-    const hold = deferred();
-    const web = await startWebServer(testService({ duringInference: () => hold.promise }), {
-      env: quiet,
-      overrides: { port: 0, host: '127.0.0.1', maxConcurrency: 1, maxQueue: 1, requestTimeoutMs: 60_000 },
-    });
-    const socket = new net.Socket();
-    try {
-      await web.modelLoad;
-      const post = () =>
-        fetch(`${web.url}/yoloapi/v1/infer`, {
-          method: 'POST',
-          body: bus,
-          headers: { 'content-type': 'image/jpeg' },
-        });
-      const first = post();
-      const second = post();
-      await waitFor(() => web.context.admission.state.queued === 1);
+    await withFullQueue({ requestTimeoutMs: 60_000 }, async (web) => {
       // Headers and 10 of the 1 MB declared: the body never comes, so only a refusal at the
       // headers can answer (reading the body first would wait for the 60 s request timeout).
-      const started = performance.now();
-      const answer = new Promise<string>((resolve, reject) => {
-        let text = '';
-        socket.on('data', (chunk) => {
-          text += chunk.toString('latin1');
-          if (text.includes('\r\n\r\n') && text.includes('}}')) resolve(text);
+      const socket = new net.Socket();
+      try {
+        const started = performance.now();
+        const answer = new Promise<string>((resolve, reject) => {
+          let text = '';
+          socket.on('data', (chunk) => {
+            text += chunk.toString('latin1');
+            if (text.includes('\r\n\r\n') && text.includes('}}')) resolve(text);
+          });
+          socket.on('error', reject);
         });
-        socket.on('error', reject);
-      });
-      socket.connect(web.port, '127.0.0.1', () => {
-        socket.write(
-          'POST /yoloapi/v1/infer HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 1000000\r\n\r\n0123456789',
-        );
-      });
-      const text = await answer;
-      expect(performance.now() - started).toBeLessThan(5_000);
-      expect(text).toMatch(/^HTTP\/1\.1 503 /);
-      expect(text).toMatch(/retry-after: \d+/i);
-      expect(text).toContain('"code":"OVERLOADED"');
-      const metrics = await (await fetch(`${web.url}/yoloapi/metrics`)).text();
-      expect(metrics).toMatch(/_rejected_total\{[^}]*reason="queue-full"[^}]*\} 1$/m);
-      hold.resolve();
-      expect((await first).status).toBe(200);
-      expect((await second).status).toBe(200);
-    } finally {
-      socket.destroy();
-      hold.resolve();
-      await stopWebServer(web);
-    }
+        socket.connect(web.port, '127.0.0.1', () => {
+          socket.write(
+            'POST /yoloapi/v1/infer HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 1000000\r\n\r\n0123456789',
+          );
+        });
+        const text = await answer;
+        expect(performance.now() - started).toBeLessThan(5_000);
+        expect(text).toMatch(/^HTTP\/1\.1 503 /);
+        expect(text).toMatch(/retry-after: \d+/i);
+        expect(text).toContain('"code":"OVERLOADED"');
+        const metrics = await (await fetch(`${web.url}/yoloapi/metrics`)).text();
+        expect(metrics).toMatch(/_rejected_total\{[^}]*reason="queue-full"[^}]*\} 1$/m);
+      } finally {
+        socket.destroy();
+      }
+    });
   });
 
   it('stopWebServer turns readyz 503 at once and lets the in-flight request finish', async () => {
