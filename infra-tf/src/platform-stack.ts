@@ -153,7 +153,7 @@ export class PlatformStack extends TerraformStack {
           name,
           ecsServiceName: deployment.resourceName,
           targetGroupArnSuffix: this.loadBalancer.targetGroups.get(name)!.arnSuffix,
-          alarmArns: [scaling.memoryHighAlarm.arn, scaling.memoryLowAlarm.arn],
+          alarmArns: [scaling.memoryHighAlarm.arn, scaling.idleAlarm.arn],
         };
       }),
     });

@@ -5,10 +5,10 @@ import { findResource, type Json, ref, resourcesOf, synthPlatform } from './help
 const NAME_PREFIX = 'mlip-dev';
 const stack = synthPlatform();
 
-describe('memory-driven task scaling', () => {
+describe('task scaling: memory and CPU scale out, scale-in only when memory and CPU are both low', () => {
   it.each(
     listServices().map((s) => [s.name] as const),
-  )('%s: high/low MemoryUtilization alarms trigger that service’s scale-out/scale-in policies', (name) => {
+  )('%s: the memory-high alarm triggers the scale-out policy, the idle alarm the scale-in policy', (name) => {
     const serviceName = `${NAME_PREFIX}-${name}`;
     const [targetKey, target] = findResource(
       stack,
@@ -17,49 +17,72 @@ describe('memory-driven task scaling', () => {
       `service/${NAME_PREFIX}/${serviceName}`,
     );
     expect(target).toMatchObject({ min_capacity: 1, scalable_dimension: 'ecs:service:DesiredCount' });
-
-    for (const [level, direction, operator] of [
-      ['high', 'out', 'GreaterThanThreshold'],
-      ['low', 'in', 'LessThanThreshold'],
-    ] as const) {
-      const [policyKey, policy] = findResource(
-        stack,
-        'aws_appautoscaling_policy',
-        'name',
-        `${serviceName}-memory-scale-${direction}`,
-      );
-      expect(policy.resource_id).toBe(ref('aws_appautoscaling_target', targetKey, 'resource_id'));
-      const [, alarm] = findResource(
-        stack,
-        'aws_cloudwatch_metric_alarm',
-        'alarm_name',
-        `${serviceName}-memory-${level}`,
-      );
-      expect(alarm).toMatchObject({
-        namespace: 'AWS/ECS',
-        metric_name: 'MemoryUtilization',
-        dimensions: { ClusterName: NAME_PREFIX, ServiceName: serviceName },
-        comparison_operator: operator,
-        alarm_actions: [ref('aws_appautoscaling_policy', policyKey, 'arn')],
-      });
-    }
+    const policy = (policyName: string) => {
+      const [key, p] = findResource(stack, 'aws_appautoscaling_policy', 'name', policyName);
+      expect(p.resource_id).toBe(ref('aws_appautoscaling_target', targetKey, 'resource_id'));
+      return ref('aws_appautoscaling_policy', key, 'arn');
+    };
+    const dimensions = { ClusterName: NAME_PREFIX, ServiceName: serviceName };
+    const [, high] = findResource(
+      stack,
+      'aws_cloudwatch_metric_alarm',
+      'alarm_name',
+      `${serviceName}-memory-high`,
+    );
+    expect(high).toMatchObject({
+      namespace: 'AWS/ECS',
+      metric_name: 'MemoryUtilization',
+      dimensions,
+      comparison_operator: 'GreaterThanThreshold',
+      alarm_actions: [policy(`${serviceName}-memory-scale-out`)],
+    });
+    const [, idle] = findResource(stack, 'aws_cloudwatch_metric_alarm', 'alarm_name', `${serviceName}-idle`);
+    expect(idle).toMatchObject({
+      comparison_operator: 'LessThanThreshold',
+      threshold: 1,
+      alarm_actions: [policy(`${serviceName}-idle-scale-in`)],
+    });
+    const queries = idle.metric_query as Json[];
+    const metricOf = (id: string) => queries.find((q) => q.id === id)!.metric as Json;
+    expect(metricOf('memory')).toMatchObject({
+      namespace: 'AWS/ECS',
+      metric_name: 'MemoryUtilization',
+      dimensions,
+    });
+    expect(metricOf('cpu')).toMatchObject({
+      namespace: 'AWS/ECS',
+      metric_name: 'CPUUtilization',
+      dimensions,
+    });
   });
 
-  it('when defaults apply, scale-out reacts after 2 one-minute periods above 70% and scale-in after 10 below 30%', () => {
+  it('the idle alarm is max(memory / 30, CPU / 20) < 1 over 10 one-minute periods; scale-out after 2 periods above 70% memory', () => {
     const [, high] = findResource(
       stack,
       'aws_cloudwatch_metric_alarm',
       'alarm_name',
       `${NAME_PREFIX}-yolo-api-memory-high`,
     );
-    const [, low] = findResource(
+    expect(high).toMatchObject({ threshold: 70, period: 60, evaluation_periods: 2 });
+    const [, idle] = findResource(
       stack,
       'aws_cloudwatch_metric_alarm',
       'alarm_name',
-      `${NAME_PREFIX}-yolo-api-memory-low`,
+      `${NAME_PREFIX}-yolo-api-idle`,
     );
-    expect(high).toMatchObject({ threshold: 70, period: 60, evaluation_periods: 2 });
-    expect(low).toMatchObject({ threshold: 30, period: 60, evaluation_periods: 10 });
+    expect(idle).toMatchObject({ evaluation_periods: 10, treat_missing_data: 'notBreaching' });
+    const queries = idle.metric_query as Json[];
+    const expressions = Object.fromEntries(
+      queries.filter((q) => q.expression).map((q) => [q.id, q.expression]),
+    );
+    expect(expressions).toEqual({
+      memoryShare: 'memory / 30',
+      cpuShare: 'cpu / 20',
+      busy: 'MAX([memoryShare, cpuShare])',
+    });
+    expect(queries.filter((q) => q.return_data === true).map((q) => q.id)).toEqual(['busy']);
+    for (const q of queries.filter((q) => q.metric))
+      expect(q.metric).toMatchObject({ period: 60, stat: 'Average' });
     const [, out] = findResource(
       stack,
       'aws_appautoscaling_policy',
@@ -68,26 +91,42 @@ describe('memory-driven task scaling', () => {
     );
     const steps = (out.step_scaling_policy_configuration as Json).step_adjustment as Json[];
     expect(steps.map((s) => s.scaling_adjustment)).toEqual([1, 2]);
-  });
-
-  it('when cpuTargetPercent is set, adds a CPU target-tracking policy that never scales in; by default there is none', () => {
-    expect(
-      resourcesOf(stack, 'aws_appautoscaling_policy').filter(
-        ([, p]) => p.policy_type === 'TargetTrackingScaling',
-      ),
-    ).toHaveLength(0);
-    const withCpu = synthPlatform({ services: { 'yolo-api': { cpuTargetPercent: 60 } } });
-    const [, policy] = findResource(
-      withCpu,
+    const [, scaleIn] = findResource(
+      stack,
       'aws_appautoscaling_policy',
       'name',
-      `${NAME_PREFIX}-yolo-api-cpu-target`,
+      `${NAME_PREFIX}-yolo-api-idle-scale-in`,
     );
-    expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
-      target_value: 60,
-      disable_scale_in: true,
-      predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
-    });
+    expect((scaleIn.step_scaling_policy_configuration as Json).step_adjustment).toEqual([
+      { metric_interval_upper_bound: '0', scaling_adjustment: -1 },
+    ]);
+  });
+
+  it('the APIs have a CPU target-tracking policy (60%) that only scales out; the web UI has none', () => {
+    for (const name of ['yolo-api', 'depth-api']) {
+      const [, policy] = findResource(
+        stack,
+        'aws_appautoscaling_policy',
+        'name',
+        `${NAME_PREFIX}-${name}-cpu-target`,
+      );
+      expect(policy.target_tracking_scaling_policy_configuration).toMatchObject({
+        target_value: 60,
+        disable_scale_in: true,
+        predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' },
+      });
+    }
+    expect(
+      resourcesOf(stack, 'aws_appautoscaling_policy')
+        .filter(([, p]) => p.policy_type === 'TargetTrackingScaling')
+        .map(([, p]) => p.name),
+    ).toHaveLength(2);
+    const withoutCpu = synthPlatform({ services: { 'yolo-api': { cpuTargetPercent: null } } });
+    expect(
+      resourcesOf(withoutCpu, 'aws_appautoscaling_policy').filter(
+        ([, p]) => p.name === `${NAME_PREFIX}-yolo-api-cpu-target`,
+      ),
+    ).toEqual([]);
   });
 
   it('the capacity provider uses managed scaling and termination protection over an ECS-managed ASG', () => {

@@ -56,6 +56,13 @@ interface Platform {
     comparison: string;
     actions: string[];
     hasMetricQueries: boolean;
+    queries: {
+      id: string;
+      expression: string | null;
+      metricName: string | null;
+      dimensions: Record<string, string>;
+      returnData: boolean;
+    }[];
   }[];
   scalingPolicies: { name: string; arn: string; resourceId: string; type: string }[];
   scalableTargets: { resourceId: string; min: number; max: number }[];
@@ -235,32 +242,41 @@ describe('terraform apply and destroy against moto_server', () => {
     expect(asg.protectFromScaleIn).toBe(true);
   });
 
-  it('memory alarms of each service fire that service’s step-scaling policies', () => {
+  it('each service: the memory-high alarm fires its scale-out policy, the memory-and-CPU idle alarm its scale-in policy', () => {
     for (const service of listServices()) {
       const ecsName = `${NAME_PREFIX}-${service.name}`;
+      const dimensions = { ClusterName: NAME_PREFIX, ServiceName: ecsName };
       expect(platform.scalableTargets).toContainEqual({
         resourceId: `service/${NAME_PREFIX}/${ecsName}`,
         min: 1,
         max: expect.any(Number),
       });
-      for (const [level, direction] of [
-        ['high', 'out'],
-        ['low', 'in'],
-      ] as const) {
-        const alarm = platform.alarms.find((a) => a.name === `${ecsName}-memory-${level}`)!;
-        const policy = platform.scalingPolicies.find(
-          (p) => p.name === `${ecsName}-memory-scale-${direction}`,
-        )!;
-        expect(policy).toMatchObject({
-          type: 'StepScaling',
-          resourceId: `service/${NAME_PREFIX}/${ecsName}`,
-        });
-        expect(alarm).toMatchObject({
-          metricName: 'MemoryUtilization',
-          dimensions: { ClusterName: NAME_PREFIX, ServiceName: ecsName },
-        });
-        expect(alarm.actions).toEqual([policy.arn]);
-      }
+      const policy = (name: string) => {
+        const found = platform.scalingPolicies.find((p) => p.name === name)!;
+        expect(found).toMatchObject({ type: 'StepScaling', resourceId: `service/${NAME_PREFIX}/${ecsName}` });
+        return found;
+      };
+      const high = platform.alarms.find((a) => a.name === `${ecsName}-memory-high`)!;
+      expect(high).toMatchObject({ metricName: 'MemoryUtilization', dimensions });
+      expect(high.actions).toEqual([policy(`${ecsName}-memory-scale-out`).arn]);
+      const idle = platform.alarms.find((a) => a.name === `${ecsName}-idle`)!;
+      expect(idle).toMatchObject({ comparison: 'LessThanThreshold', threshold: 1, hasMetricQueries: true });
+      expect(idle.actions).toEqual([policy(`${ecsName}-idle-scale-in`).arn]);
+      // metric_query is a set in the provider: compare without order.
+      const metrics = idle.queries
+        .filter((q) => q.metricName)
+        .map((q) => [q.metricName, q.dimensions])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      expect(metrics, JSON.stringify(idle.queries)).toEqual([
+        ['CPUUtilization', dimensions],
+        ['MemoryUtilization', dimensions],
+      ]);
+      expect(idle.queries.filter((q) => q.returnData).map((q) => q.expression)).toEqual([
+        'MAX([memoryShare, cpuShare])',
+      ]);
+      const cpuTracking = platform.scalingPolicies.find((p) => p.name === `${ecsName}-cpu-target`);
+      if (service.kind === 'api') expect(cpuTracking).toMatchObject({ type: 'TargetTrackingScaling' });
+      else expect(cpuTracking).toBeUndefined();
       expect(platform.alarms.find((a) => a.name === `${ecsName}-unhealthy-targets`)).toMatchObject({
         metricName: 'UnHealthyHostCount',
       });

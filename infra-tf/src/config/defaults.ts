@@ -16,13 +16,22 @@ const API_DEFAULTS: Omit<ServiceConfig, 'cpu' | 'memoryMiB'> = {
   // Depth Anything (99 MB float32) loads and warms in well under a minute on 1 vCPU; 120 s leaves margin.
   healthCheckGracePeriodSeconds: 120,
   environment: {},
-  cpuTargetPercent: null,
+  // Inference is CPU-bound and memory stays flat under load (bounded admission), so CPU is what
+  // shows saturation; the memory alarms stay for what only memory shows.
+  cpuTargetPercent: 60,
 };
 
 export const DEFAULT_SERVICES: Record<ServiceName, ServiceConfig> = {
   'yolo-api': { ...API_DEFAULTS, cpu: 1024, memoryMiB: 1536 },
   'depth-api': { ...API_DEFAULTS, cpu: 2048, memoryMiB: 3072 },
-  webapp: { ...API_DEFAULTS, cpu: 256, memoryMiB: 256, maxTasks: 2, healthCheckGracePeriodSeconds: 30 },
+  webapp: {
+    ...API_DEFAULTS,
+    cpu: 256,
+    memoryMiB: 256,
+    maxTasks: 2,
+    healthCheckGracePeriodSeconds: 30,
+    cpuTargetPercent: null,
+  },
 };
 
 export function defaultConfig(environment: string): PlatformConfig {
@@ -49,6 +58,7 @@ export function defaultConfig(environment: string): PlatformConfig {
     scaling: {
       memoryHighPercent: 70,
       memoryLowPercent: 30,
+      cpuLowPercent: 20,
       periodSeconds: 60,
       highEvaluationPeriods: 2,
       lowEvaluationPeriods: 10,

@@ -23,15 +23,22 @@ export interface ServiceConfig {
   readonly healthCheckGracePeriodSeconds: number;
   /** Extra container environment (PORT and SHUTDOWN_DEADLINE_MS are set from the catalogue / shutdown deadline). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Optional CPU target-tracking policy beside the memory step scaling; `null` = off. */
+  /** CPU target-tracking scale-out beside the memory step scaling (60 for the APIs); `null` = off. */
   readonly cpuTargetPercent: number | null;
 }
 
 export interface ScalingConfig {
   /** MemoryUtilization (%) above which tasks are added. */
   readonly memoryHighPercent: number;
-  /** MemoryUtilization (%) below which tasks are removed. */
+  /** MemoryUtilization (%) below which tasks are removed (when CPU is also below `cpuLowPercent`). */
   readonly memoryLowPercent: number;
+  /**
+   * CPUUtilization (%) that must also be undercut before tasks are removed. Memory alone cannot
+   * say a service is idle: admission bounds the queue, so a saturated yolo-api sheds load at flat
+   * memory (RSS 264 -> 282 MiB at 4x its saturation rate, 18 % of a 1536 MiB task), and a
+   * memory-only scale-in would remove the tasks that CPU tracking just added.
+   */
+  readonly cpuLowPercent: number;
   /** Alarm period (s); ECS publishes service metrics every 60 s. */
   readonly periodSeconds: number;
   /** Periods above the high threshold before scaling out. */

@@ -155,6 +155,14 @@ export function validateConfig(config: PlatformConfig, serviceKeys: string[] = [
     'scaling.memoryLowPercent',
     `must be below scaling.memoryHighPercent (${sc.memoryHighPercent}), got ${sc.memoryLowPercent}`,
   );
+  int(sc.cpuLowPercent, 'scaling.cpuLowPercent', 1, 99);
+  for (const [k, s] of Object.entries(config.services)) {
+    check(
+      s.cpuTargetPercent === null || sc.cpuLowPercent < s.cpuTargetPercent,
+      'scaling.cpuLowPercent',
+      `must be below services.${k}.cpuTargetPercent (${s.cpuTargetPercent}), or scale-in and CPU tracking fight; got ${sc.cpuLowPercent}`,
+    );
+  }
   check(
     [10, 30].includes(sc.periodSeconds) || (sc.periodSeconds >= 60 && sc.periodSeconds % 60 === 0),
     'scaling.periodSeconds',

@@ -1,7 +1,11 @@
 /**
- * Task autoscaling of one ECS service: CloudWatch alarms on the service's MemoryUtilization
- * (high, low) drive App Auto Scaling step policies (out, in) between min and max tasks; an optional
- * CPU target-tracking policy adds a second reason to scale out.
+ * Task autoscaling of one ECS service between min and max tasks, with App Auto Scaling:
+ * - scale out: a CloudWatch alarm on the service's MemoryUtilization (step policy), and a CPU
+ *   target-tracking policy (`cpuTargetPercent`, on for the APIs) that only adds tasks;
+ * - scale in: one step policy behind an "idle" alarm that needs memory below `memoryLowPercent`
+ *   AND CPU below `cpuLowPercent` (metric math: max(memory / low, cpu / cpuLow) < 1). Memory alone
+ *   stays low on a saturated service (bounded admission), so a memory-only scale-in would undo
+ *   every task that CPU tracking adds.
  */
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
@@ -29,7 +33,8 @@ export class ServiceScaling extends Construct {
   public readonly scaleOutPolicy: AppautoscalingPolicy;
   public readonly scaleInPolicy: AppautoscalingPolicy;
   public readonly memoryHighAlarm: CloudwatchMetricAlarm;
-  public readonly memoryLowAlarm: CloudwatchMetricAlarm;
+  /** Memory and CPU both low: the only trigger of scale-in. */
+  public readonly idleAlarm: CloudwatchMetricAlarm;
   public readonly cpuTargetPolicy: AppautoscalingPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceScalingProps) {
@@ -49,8 +54,8 @@ export class ServiceScaling extends Construct {
     });
     this.scaleOutPolicy = this.createScaleOutPolicy(props);
     this.scaleInPolicy = this.createScaleInPolicy(props);
-    this.memoryHighAlarm = this.createMemoryAlarm(props, 'high', this.scaleOutPolicy);
-    this.memoryLowAlarm = this.createMemoryAlarm(props, 'low', this.scaleInPolicy);
+    this.memoryHighAlarm = this.createMemoryHighAlarm(props);
+    this.idleAlarm = this.createIdleAlarm(props);
     this.cpuTargetPolicy =
       props.cpuTargetPercent === null ? undefined : this.createCpuPolicy(props, props.cpuTargetPercent);
   }
@@ -77,7 +82,7 @@ export class ServiceScaling extends Construct {
 
   private createScaleInPolicy(props: ServiceScalingProps): AppautoscalingPolicy {
     return new AppautoscalingPolicy(this, 'scale-in', {
-      name: `${props.serviceName}-memory-scale-in`,
+      name: `${props.serviceName}-idle-scale-in`,
       policyType: 'StepScaling',
       serviceNamespace: this.target.serviceNamespace,
       resourceId: this.target.resourceId,
@@ -91,28 +96,68 @@ export class ServiceScaling extends Construct {
     });
   }
 
-  private createMemoryAlarm(
-    props: ServiceScalingProps,
-    level: 'high' | 'low',
-    policy: AppautoscalingPolicy,
-  ): CloudwatchMetricAlarm {
-    const high = level === 'high';
+  private createMemoryHighAlarm(props: ServiceScalingProps): CloudwatchMetricAlarm {
     const { scaling } = props;
-    return new CloudwatchMetricAlarm(this, `memory-${level}`, {
-      alarmName: `${props.serviceName}-memory-${level}`,
-      alarmDescription: `${props.serviceName}: average MemoryUtilization ${high ? '>' : '<'} ${high ? scaling.memoryHighPercent : scaling.memoryLowPercent}% -> scale ${high ? 'out' : 'in'}`,
+    return new CloudwatchMetricAlarm(this, 'memory-high', {
+      alarmName: `${props.serviceName}-memory-high`,
+      alarmDescription: `${props.serviceName}: average MemoryUtilization > ${scaling.memoryHighPercent}% -> scale out`,
       namespace: 'AWS/ECS',
       metricName: 'MemoryUtilization',
-      dimensions: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+      dimensions: this.serviceDimensions(props),
       statistic: 'Average',
       period: scaling.periodSeconds,
-      evaluationPeriods: high ? scaling.highEvaluationPeriods : scaling.lowEvaluationPeriods,
-      threshold: high ? scaling.memoryHighPercent : scaling.memoryLowPercent,
-      comparisonOperator: high ? 'GreaterThanThreshold' : 'LessThanThreshold',
-      // No data (no running task) must not scale in below the floor or out of nothing.
+      evaluationPeriods: scaling.highEvaluationPeriods,
+      threshold: scaling.memoryHighPercent,
+      comparisonOperator: 'GreaterThanThreshold',
+      // No data (no running task) must not scale out of nothing.
       treatMissingData: 'notBreaching',
-      alarmActions: [policy.arn],
+      alarmActions: [this.scaleOutPolicy.arn],
     });
+  }
+
+  /**
+   * max(memory / memoryLow, cpu / cpuLow) < 1: both below their low marks. The scale-in step
+   * (upper bound 0) applies to any value under the threshold.
+   */
+  private createIdleAlarm(props: ServiceScalingProps): CloudwatchMetricAlarm {
+    const { scaling } = props;
+    const metric = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: 'AWS/ECS',
+        metricName,
+        dimensions: this.serviceDimensions(props),
+        period: scaling.periodSeconds,
+        stat: 'Average',
+      },
+    });
+    return new CloudwatchMetricAlarm(this, 'idle', {
+      alarmName: `${props.serviceName}-idle`,
+      alarmDescription: `${props.serviceName}: average MemoryUtilization < ${scaling.memoryLowPercent}% and CPUUtilization < ${scaling.cpuLowPercent}% -> scale in`,
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 1,
+      evaluationPeriods: scaling.lowEvaluationPeriods,
+      // No data (no running task) must not scale in below the floor.
+      treatMissingData: 'notBreaching',
+      metricQuery: [
+        metric('memory', 'MemoryUtilization'),
+        metric('cpu', 'CPUUtilization'),
+        { id: 'memoryShare', returnData: false, expression: `memory / ${scaling.memoryLowPercent}` },
+        { id: 'cpuShare', returnData: false, expression: `cpu / ${scaling.cpuLowPercent}` },
+        {
+          id: 'busy',
+          label: 'max(memory / low mark, CPU / low mark)',
+          returnData: true,
+          expression: 'MAX([memoryShare, cpuShare])',
+        },
+      ],
+      alarmActions: [this.scaleInPolicy.arn],
+    });
+  }
+
+  private serviceDimensions(props: ServiceScalingProps) {
+    return { ClusterName: props.clusterName, ServiceName: props.serviceName };
   }
 
   private createCpuPolicy(props: ServiceScalingProps, targetPercent: number): AppautoscalingPolicy {
@@ -127,7 +172,7 @@ export class ServiceScaling extends Construct {
         predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
         scaleOutCooldown: props.scaling.scaleOutCooldownSeconds,
         scaleInCooldown: props.scaling.scaleInCooldownSeconds,
-        // Memory alarms own scale-in; CPU only adds tasks.
+        // Scale-in is the idle alarm's (memory and CPU both low); CPU tracking only adds tasks.
         disableScaleIn: true,
       },
     });

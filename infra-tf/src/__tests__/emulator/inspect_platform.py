@@ -98,6 +98,18 @@ out["alarms"] = [
         "comparison": a.get("ComparisonOperator"),
         "actions": a.get("AlarmActions", []),
         "hasMetricQueries": bool(a.get("Metrics")),
+        "queries": [
+            {
+                "id": q["Id"],
+                "expression": q.get("Expression"),
+                "metricName": q.get("MetricStat", {}).get("Metric", {}).get("MetricName"),
+                "dimensions": {
+                    d["Name"]: d["Value"] for d in q.get("MetricStat", {}).get("Metric", {}).get("Dimensions", [])
+                },
+                "returnData": q.get("ReturnData", True),
+            }
+            for q in a.get("Metrics", [])
+        ],
     }
     for a in alarms
 ]

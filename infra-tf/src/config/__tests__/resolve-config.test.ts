@@ -20,8 +20,11 @@ describe('platform config', () => {
       network: { azCount: 2, instanceSubnets: 'public' },
       cluster: { instanceType: 'c6i.xlarge', minInstances: 1, maxInstances: 4 },
       loadBalancer: { certificateArn: null, deregistrationDelaySeconds: 30 },
-      scaling: { memoryHighPercent: 70, memoryLowPercent: 30 },
+      scaling: { memoryHighPercent: 70, memoryLowPercent: 30, cpuLowPercent: 20 },
     });
+    expect(config.services['yolo-api'].cpuTargetPercent).toBe(60);
+    expect(config.services['depth-api'].cpuTargetPercent).toBe(60);
+    expect(config.services.webapp.cpuTargetPercent).toBeNull();
     expect(config.services['depth-api']).toMatchObject({
       cpu: 2048,
       memoryMiB: 3072,
@@ -62,6 +65,24 @@ describe('platform config', () => {
         expect.stringMatching(/^loadBalancer\.certificateArn: /),
       ]),
     );
+  });
+
+  it('when scale-in CPU mark is not below a service’s CPU tracking target, says the two would fight', () => {
+    const problems = problemsOf(() =>
+      resolveConfig({
+        environment: 'dev',
+        services: { 'depth-api': { cpuTargetPercent: 40 } },
+        scaling: { cpuLowPercent: 40 },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^scaling\.cpuLowPercent: must be below services\.depth-api\.cpuTargetPercent \(40\), or scale-in and CPU tracking fight; got 40/,
+      ),
+    ]);
+    expect(problemsOf(() => resolveConfig({ environment: 'dev', scaling: { cpuLowPercent: 0 } }))).toEqual([
+      expect.stringMatching(/^scaling\.cpuLowPercent: must be an integer in 1\.\.99, got 0/),
+    ]);
   });
 
   it('when a service is not in the catalogue or overrides a catalogue-owned variable, rejects it', () => {
