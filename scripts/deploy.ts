@@ -27,27 +27,20 @@ import { parseArgs } from 'node:util';
 import { runCli } from './delivery/lib/run-cli.ts';
 import {
   CODEBUILD_PROJECT_OUTPUT,
-  findStackDir,
   PLATFORM_URL_OUTPUT,
   pickOutput,
   readOutputs,
 } from './delivery/lib/terraform-outputs.ts';
 import {
-  callerAccount,
-  requireTerraform,
-  synthStack,
+  prepareStack,
+  STACK_OPTIONS,
+  type StackArgs,
+  stackArgsOf,
   terraform,
-  terraformInit,
 } from './delivery/lib/terraform-stack.ts';
 
-export interface DeployArgs {
-  env: string;
-  autoApprove: boolean;
+export interface DeployArgs extends StackArgs {
   plan: boolean;
-  backendConfig: string[];
-  stackDir: string | undefined;
-  skipSynth: boolean;
-  help: boolean;
 }
 
 const USAGE =
@@ -56,41 +49,14 @@ const USAGE =
 export function parseDeployArgs(argv: string[]): DeployArgs {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      env: { type: 'string', default: 'dev' },
-      'auto-approve': { type: 'boolean', default: false },
-      plan: { type: 'boolean', default: false },
-      'backend-config': { type: 'string', multiple: true, default: [] },
-      'stack-dir': { type: 'string' },
-      'skip-synth': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...STACK_OPTIONS, plan: { type: 'boolean', default: false } },
     allowPositionals: false,
   });
-  const env = values.env ?? 'dev';
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) {
-    throw new Error(`--env must be lower-case letters, digits and dashes (max 20), got "${env}"`);
-  }
-  return {
-    env,
-    autoApprove: values['auto-approve'] ?? false,
-    plan: values.plan ?? false,
-    backendConfig: values['backend-config'] ?? [],
-    stackDir: values['stack-dir'],
-    skipSynth: values['skip-synth'] ?? false,
-    help: values.help ?? false,
-  };
+  return { ...stackArgsOf(values), plan: values.plan ?? false };
 }
 
 export function deploy(args: DeployArgs): void {
-  process.stdout.write(`terraform ${requireTerraform()}\n`);
-  process.stdout.write(
-    `deploying environment "${args.env}" to AWS account ${callerAccount(process.env.AWS_REGION)}\n`,
-  );
-  const stackDir = args.skipSynth
-    ? findStackDir(args.env, args.stackDir)
-    : synthStack(args.env, args.stackDir);
-  terraformInit(stackDir, args.backendConfig);
+  const stackDir = prepareStack(args, 'deploying');
   if (args.plan) {
     terraform(stackDir, 'plan', false);
     return;

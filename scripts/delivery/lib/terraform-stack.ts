@@ -67,3 +67,63 @@ export function terraform(
     ...approve,
   ]);
 }
+
+/** The flags deploy and destroy share (node:util parseArgs options). */
+export const STACK_OPTIONS = {
+  env: { type: 'string', default: 'dev' },
+  'auto-approve': { type: 'boolean', default: false },
+  'backend-config': { type: 'string', multiple: true, default: [] as string[] },
+  'stack-dir': { type: 'string' },
+  'skip-synth': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export interface StackArgs {
+  env: string;
+  autoApprove: boolean;
+  backendConfig: string[];
+  stackDir: string | undefined;
+  skipSynth: boolean;
+  help: boolean;
+}
+
+/** The shared flags' values as StackArgs; the environment name must be one infra-tf accepts. */
+export function stackArgsOf(values: {
+  env?: string;
+  'auto-approve'?: boolean;
+  'backend-config'?: string[];
+  'stack-dir'?: string;
+  'skip-synth'?: boolean;
+  help?: boolean;
+}): StackArgs {
+  const env = values.env ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(env)) {
+    throw new Error(`--env must be lower-case letters, digits and dashes (max 20), got "${env}"`);
+  }
+  return {
+    env,
+    autoApprove: values['auto-approve'] ?? false,
+    backendConfig: values['backend-config'] ?? [],
+    stackDir: values['stack-dir'],
+    skipSynth: values['skip-synth'] ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/**
+ * What deploy and destroy do before their Terraform command: print the Terraform version and the
+ * AWS account about to change (`<doing> environment "<env>" <where> AWS account <id>`), synthesize
+ * the stack (or find it with --skip-synth) and `terraform init` it. Returns the stack directory.
+ */
+export function prepareStack(args: StackArgs, doing: 'deploying' | 'destroying'): string {
+  process.stdout.write(`terraform ${requireTerraform()}\n`);
+  const where = doing === 'deploying' ? 'to' : 'in';
+  process.stdout.write(
+    `${doing} environment "${args.env}" ${where} AWS account ${callerAccount(process.env.AWS_REGION)}\n`,
+  );
+  const stackDir = args.skipSynth
+    ? findStackDir(args.env, args.stackDir)
+    : synthStack(args.env, args.stackDir);
+  terraformInit(stackDir, args.backendConfig);
+  return stackDir;
+}
