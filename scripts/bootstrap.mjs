@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -69,22 +69,30 @@ function ensureDependencies() {
 }
 
 /**
- * Runs a workspace TypeScript entry point with the installed tsx, directly as our child (no
- * npx/pnpm layers in between), and forwards SIGINT/SIGTERM/SIGHUP to it: `kill <bootstrap pid>`
- * (systemd, a container runtime, a test harness) then stops the platform as cleanly as Ctrl-C.
+ * Runs a workspace TypeScript entry point as our direct child: node with tsx's loader (no
+ * npx/pnpm/tsx-CLI layers in between), and forwards SIGINT/SIGTERM/SIGHUP to it: `kill <bootstrap
+ * pid>` (systemd, a container runtime, a test harness) then stops the platform as cleanly as
+ * Ctrl-C. Not the tsx CLI: it relays signals too, and when one Ctrl-C reached it twice (the
+ * terminal's group signal, then ours) it SIGKILLed the platform mid-stop and exited 130.
  * Exits with the child's code, or re-raises the child's fatal signal.
  */
 function runEntry(script, args) {
-  const tsxCli = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  if (!existsSync(tsxCli)) {
-    console.error(`[bootstrap] ${tsxCli} is missing: the install did not finish (README: Troubleshooting).`);
+  const tsxLoader = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  if (!existsSync(tsxLoader)) {
+    console.error(
+      `[bootstrap] ${tsxLoader} is missing: the install did not finish (README: Troubleshooting).`,
+    );
     process.exit(1);
   }
-  const child = spawn(process.execPath, [tsxCli, join(root, script), ...args], {
-    cwd: root,
-    stdio: 'inherit',
-    env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(tsxLoader).href, join(root, script), ...args],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env,
+    },
+  );
   const forward = (signal) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };

@@ -18,6 +18,8 @@
  */
 import { parseArgs } from 'node:util';
 import { SERVICE_NAMES, type ServiceName } from '@mlip/catalogue';
+// The subpath, not the package entry: the runner must not load express, sharp and ONNX Runtime.
+import { onStopSignals } from '@mlip/service-kit/stop-signals';
 import { createLogger } from './lib/log.ts';
 import { formatSummary } from './platform/print-summary.ts';
 import { type Platform, PlatformStartError, startPlatform } from './platform/start-platform.ts';
@@ -112,13 +114,9 @@ async function waitUntilSettled(platform: Platform): Promise<void> {
 }
 
 function handleSignals(platform: Platform): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn(`${signal} again: killing everything now`);
-      process.exit(130);
-    }
-    stopping = true;
+  // One Ctrl-C arrives here 2-3 times (the terminal's group signal, then bootstrap and tsx pass it
+  // on): onStopSignals treats repeats within a second as the same request.
+  const first = (signal: NodeJS.Signals) => {
     log.info(`${signal}: stopping services (Ctrl-C again to kill at once)`);
     platform.stop().then(
       () => {
@@ -131,8 +129,13 @@ function handleSignals(platform: Platform): void {
       },
     );
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals({
+    first,
+    again: (signal) => {
+      log.warn(`${signal} again: killing everything now`);
+      process.exit(130);
+    },
+  });
 }
 
 async function main(args: Args): Promise<number> {

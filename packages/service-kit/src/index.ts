@@ -13,5 +13,6 @@ export * from './options.ts';
 export * from './readiness.ts';
 export * from './request-context.ts';
 export * from './service-main.ts';
+export * from './stop-signals.ts';
 export * from './url-fetcher.ts';
 export * from './web-server.ts';

@@ -1,9 +1,11 @@
 /**
  * Process entry for a service: start from the environment, exit 1 naming each bad config key
- * before listening, and stop gracefully on SIGTERM/SIGINT (a second signal exits at once;
- * a hard timer exits if draining overruns the deadline).
+ * before listening, and stop gracefully on SIGTERM/SIGINT (a second signal, one second or more
+ * after the first, exits at once; see stop-signals.ts; a hard timer exits if draining overruns
+ * the deadline).
  */
 import { type CommonConfig, ConfigError } from './config.ts';
+import { onStopSignals } from './stop-signals.ts';
 import {
   type ModelHandle,
   type StartOptions,
@@ -37,13 +39,7 @@ export async function runServiceMain<C extends CommonConfig, M extends ModelHand
 export function installShutdownHandlers<C extends CommonConfig, M extends ModelHandle>(
   web: WebServer<C, M>,
 ): void {
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      web.context.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    signalled = true;
+  const first = () => {
     const deadline = web.context.config.shutdownDeadlineMs;
     const hardStop = setTimeout(() => {
       web.context.log.error({ deadline }, 'shutdown deadline passed: exiting');
@@ -55,6 +51,11 @@ export function installShutdownHandlers<C extends CommonConfig, M extends ModelH
       () => process.exit(1),
     );
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  onStopSignals({
+    first,
+    again: (signal) => {
+      web.context.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    },
+  });
 }

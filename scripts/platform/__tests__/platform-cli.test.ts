@@ -94,4 +94,63 @@ describe('pnpm platform (CLI)', () => {
       expect(isAlive(pid)).toBe(false);
     },
   );
+
+  it.skipIf(!serviceEntry('depth-api').present || process.platform === 'win32')(
+    'through npm start’s entry (bootstrap.mjs), one Ctrl-C to the whole process group stops everything cleanly with exit 0',
+    async () => {
+      // A terminal's Ctrl-C reaches every process of the foreground group at once, and bootstrap and
+      // tsx pass it on as well: the runner and the services get it 2-3 times within milliseconds.
+      const child = spawn(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'scripts', 'bootstrap.mjs'),
+          'start',
+          '--port',
+          '0',
+          '--only',
+          'depth-api',
+          '--no-fetch',
+        ],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      );
+      children.push(child);
+      let text = '';
+      child.stdout!.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      child.stderr!.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      await waitFor(
+        () => /Gateway on http:\/\/localhost:(\d+)/.test(text),
+        90_000,
+        () => text,
+      );
+      const port = /Gateway on http:\/\/localhost:(\d+)/.exec(text)![1];
+      const status = (await (
+        await fetch(`http://127.0.0.1:${port}/__platform/status`)
+      ).json()) as PlatformStatus;
+      const pid = status.services['depth-api'].pid!;
+      expect(isAlive(pid)).toBe(true);
+
+      process.kill(-child.pid!, 'SIGINT');
+      const [code] = await once(child, 'exit');
+
+      expect(code, text).toBe(0);
+      expect(text).not.toContain('killing everything now');
+      expect(text).not.toContain('second signal');
+      expect(text).toMatch(/depth-api\s+info\s+stopped drained=true/);
+      expect(text).toContain('[platform] stopped');
+      await waitFor(
+        () => !isAlive(pid),
+        5_000,
+        () => text,
+      );
+    },
+  );
 });
