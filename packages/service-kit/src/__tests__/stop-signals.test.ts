@@ -18,7 +18,10 @@ describe('onStopSignals', () => {
       { first: (s) => calls.push(`first ${s}`), again: (s) => calls.push(`again ${s}`) },
       { signals: [SIGNAL], now: () => clock },
     );
-    return { calls, advance: (ms: number) => (clock += ms) };
+    const advance = (ms: number) => {
+      clock += ms;
+    };
+    return { calls, advance };
   }
 
   it('the first signal starts the graceful stop', () => {
