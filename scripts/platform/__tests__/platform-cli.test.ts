@@ -19,12 +19,13 @@ function isAlive(pid: number): boolean {
 
 const children: ChildProcess[] = [];
 
-function runCli(args: string[]): { child: ChildProcess; output: () => string } {
-  // Run node with tsx's loader directly (not the tsx CLI wrapper), so the signal reaches the runner itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+/** Spawns `node <nodeArgs>` in the repository, output captured; killed after each test if still running. */
+function spawnNode(nodeArgs: string[], detached = false): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   children.push(child);
   let text = '';
@@ -35,6 +36,11 @@ function runCli(args: string[]): { child: ChildProcess; output: () => string } {
     text += c.toString();
   });
   return { child, output: () => text };
+}
+
+function runCli(args: string[]): { child: ChildProcess; output: () => string } {
+  // Run node with tsx's loader directly (not the tsx CLI wrapper), so the signal reaches the runner itself.
+  return spawnNode(['--import', 'tsx', CLI, ...args]);
 }
 
 async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
@@ -100,8 +106,7 @@ describe('pnpm platform (CLI)', () => {
     async () => {
       // A terminal's Ctrl-C reaches every process of the foreground group at once, and bootstrap and
       // tsx pass it on as well: the runner and the services get it 2-3 times within milliseconds.
-      const child = spawn(
-        process.execPath,
+      const { child, output } = spawnNode(
         [
           join(REPO_ROOT, 'scripts', 'bootstrap.mjs'),
           'start',
@@ -111,27 +116,10 @@ describe('pnpm platform (CLI)', () => {
           'depth-api',
           '--no-fetch',
         ],
-        {
-          cwd: REPO_ROOT,
-          env: { ...process.env, NO_COLOR: '1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        },
+        true,
       );
-      children.push(child);
-      let text = '';
-      child.stdout!.on('data', (c: Buffer) => {
-        text += c.toString();
-      });
-      child.stderr!.on('data', (c: Buffer) => {
-        text += c.toString();
-      });
-      await waitFor(
-        () => /Gateway on http:\/\/localhost:(\d+)/.test(text),
-        90_000,
-        () => text,
-      );
-      const port = /Gateway on http:\/\/localhost:(\d+)/.exec(text)![1];
+      await waitFor(() => /Gateway on http:\/\/localhost:(\d+)/.test(output()), 90_000, output);
+      const port = /Gateway on http:\/\/localhost:(\d+)/.exec(output())![1];
       const status = (await (
         await fetch(`http://127.0.0.1:${port}/__platform/status`)
       ).json()) as PlatformStatus;
@@ -141,16 +129,12 @@ describe('pnpm platform (CLI)', () => {
       process.kill(-child.pid!, 'SIGINT');
       const [code] = await once(child, 'exit');
 
-      expect(code, text).toBe(0);
-      expect(text).not.toContain('killing everything now');
-      expect(text).not.toContain('second signal');
-      expect(text).toMatch(/depth-api\s+info\s+stopped drained=true/);
-      expect(text).toContain('[platform] stopped');
-      await waitFor(
-        () => !isAlive(pid),
-        5_000,
-        () => text,
-      );
+      expect(code, output()).toBe(0);
+      expect(output()).not.toContain('killing everything now');
+      expect(output()).not.toContain('second signal');
+      expect(output()).toMatch(/depth-api\s+info\s+stopped drained=true/);
+      expect(output()).toContain('[platform] stopped');
+      await waitFor(() => !isAlive(pid), 5_000, output);
     },
   );
 });
